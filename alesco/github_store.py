@@ -1,0 +1,220 @@
+"""Storing GitHub-derived proposals: read back stored facts, replace the source whole.
+
+`replace_proposals` runs inside the caller's transaction: the sync commits it together with
+its HTTP cache entries and its sync-run row, or rolls all of it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from alesco.data_version import bump_data_version
+from alesco.github_records import IssueEvent, Label
+from alesco.lifecycle import Kind, Rule, Stage, StageEntry, StageReason
+from alesco.models import ProposalEventRow, ProposalRow
+from alesco.proposal import Proposal, PullFacts
+from alesco.rfc_document import RfcDocument
+from alesco.sync_runs import Origin
+from alesco.timestamps import format_timestamp, parse_timestamp
+
+
+@dataclass(frozen=True)
+class StoredPull:
+    """What we already know about a PR, so an unchanged one is not fetched again."""
+
+    updated_at: datetime
+    origin: Origin
+    events: tuple[IssueEvent, ...]
+    closed_by: str | None
+    added_paths: tuple[str, ...]
+    rfc_document: RfcDocument | None
+
+
+def _time_or_none(value: str | None) -> datetime | None:
+    return parse_timestamp(value) if value else None
+
+
+def _rfc_document(row: ProposalRow) -> RfcDocument | None:
+    if row.rfc_path is None:
+        return None
+    return RfcDocument(
+        path=row.rfc_path,
+        title=row.rfc_title,
+        rfc_number=row.rfc_number,
+        authors=tuple(row.rfc_authors),
+        status=row.rfc_status,
+        created_at=row.rfc_created_at,
+        updated_at=row.rfc_updated_at,
+        abstract=row.abstract,
+    )
+
+
+def row_to_proposal(row: ProposalRow) -> Proposal:
+    reason = row.stage_reason
+    return Proposal(
+        repo=row.repo,
+        number=row.number,
+        title=row.title,
+        url=row.url,
+        kind=Kind(row.kind),
+        state=row.state,
+        stage=Stage(row.stage) if row.stage else None,
+        outcome=Stage(row.outcome) if row.outcome else None,
+        draft=row.draft,
+        author_login=row.author_login,
+        author_avatar_url=row.author_avatar_url,
+        labels=tuple(Label(**label) for label in row.labels),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        closed_at=row.closed_at,
+        merged_at=row.merged_at,
+        closed_by=row.closed_by,
+        stage_since=row.stage_since,
+        stage_history=tuple(
+            StageEntry(Stage(entry["stage"]), _time_or_none(entry["entered_at"]))
+            for entry in row.stage_history
+        ),
+        stage_reason=StageReason(
+            rule=Rule(reason["rule"]), evidence=reason["evidence"], at=_time_or_none(reason["at"])
+        )
+        if reason
+        else None,
+        supersedes=tuple(row.supersedes),
+        superseded_by=row.superseded_by,
+        rfc=_rfc_document(row),
+    )
+
+
+def _proposal_columns(proposal: Proposal, facts: PullFacts, origin: Origin) -> dict[str, Any]:
+    rfc = proposal.rfc
+    reason = proposal.stage_reason
+    return {
+        "repo": proposal.repo,
+        "number": proposal.number,
+        "title": proposal.title,
+        "url": proposal.url,
+        "state": proposal.state,
+        "draft": proposal.draft,
+        "author_login": proposal.author_login,
+        "author_avatar_url": proposal.author_avatar_url,
+        "labels": [
+            {"name": label.name, "color": label.color, "description": label.description}
+            for label in proposal.labels
+        ],
+        "created_at": proposal.created_at,
+        "updated_at": proposal.updated_at,
+        "closed_at": proposal.closed_at,
+        "merged_at": proposal.merged_at,
+        "closed_by": facts.closed_by,
+        "added_paths": list(facts.added_paths),
+        "rfc_path": rfc.path if rfc else None,
+        "rfc_title": rfc.title if rfc else None,
+        "rfc_number": rfc.rfc_number if rfc else None,
+        "rfc_authors": list(rfc.authors) if rfc else [],
+        "rfc_status": rfc.status if rfc else None,
+        "rfc_created_at": rfc.created_at if rfc else None,
+        "rfc_updated_at": rfc.updated_at if rfc else None,
+        "abstract": rfc.abstract if rfc else None,
+        "kind": proposal.kind.value,
+        "stage": proposal.stage.value if proposal.stage else None,
+        "outcome": proposal.outcome.value if proposal.outcome else None,
+        "stage_since": proposal.stage_since,
+        "stage_history": [
+            {"stage": entry.stage.value, "entered_at": format_timestamp(entry.entered_at)}
+            for entry in proposal.stage_history
+        ],
+        "stage_reason": {
+            "rule": reason.rule.value,
+            "evidence": reason.evidence,
+            "at": format_timestamp(reason.at),
+        }
+        if reason
+        else None,
+        "supersedes": list(proposal.supersedes),
+        "superseded_by": proposal.superseded_by,
+        "origin": origin.value,
+    }
+
+
+def _event_columns(repo: str, number: int, position: int, event: IssueEvent) -> dict[str, Any]:
+    return {
+        "repo": repo,
+        "number": number,
+        "position": position,
+        "event_id": event.event_id,
+        "event": event.event,
+        "actor": event.actor,
+        "label": event.label,
+        "created_at": event.created_at,
+    }
+
+
+def load_stored_pulls(session: Session) -> dict[tuple[str, int], StoredPull]:
+    """Stored facts of every PR, keyed by (repo, number)."""
+    events: dict[tuple[str, int], list[IssueEvent]] = {}
+    for event in session.exec(select(ProposalEventRow).order_by(col(ProposalEventRow.position))):
+        events.setdefault((event.repo, event.number), []).append(
+            IssueEvent(event.event_id, event.event, event.actor, event.created_at, event.label)
+        )
+    return {
+        (row.repo, row.number): StoredPull(
+            updated_at=row.updated_at,
+            origin=Origin(row.origin),
+            events=tuple(events.get((row.repo, row.number), ())),
+            closed_by=row.closed_by,
+            added_paths=tuple(row.added_paths),
+            rfc_document=_rfc_document(row),
+        )
+        for row in session.exec(select(ProposalRow))
+    }
+
+
+def _stored_columns(session: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    proposals = [
+        row.model_dump(exclude={"id"})
+        for row in session.exec(
+            select(ProposalRow).order_by(col(ProposalRow.repo), col(ProposalRow.number))
+        )
+    ]
+    events = [
+        row.model_dump(exclude={"id"})
+        for row in session.exec(
+            select(ProposalEventRow).order_by(
+                col(ProposalEventRow.repo),
+                col(ProposalEventRow.number),
+                col(ProposalEventRow.position),
+            )
+        )
+    ]
+    return proposals, events
+
+
+def replace_proposals(
+    session: Session,
+    proposals: Sequence[tuple[Proposal, PullFacts]],
+    origin: Origin,
+    now: datetime,
+) -> bool:
+    """Make the stored proposals exactly `proposals`; bump the data version if that changed
+    anything. Returns whether it did."""
+    ordered = sorted(proposals, key=lambda item: (item[0].repo, item[0].number))
+    new_proposals = [_proposal_columns(proposal, facts, origin) for proposal, facts in ordered]
+    new_events = [
+        _event_columns(proposal.repo, proposal.number, position, event)
+        for proposal, facts in ordered
+        for position, event in enumerate(facts.events)
+    ]
+    if (new_proposals, new_events) == _stored_columns(session):
+        return False
+    session.execute(delete(ProposalEventRow))
+    session.execute(delete(ProposalRow))
+    session.add_all(ProposalRow(**columns) for columns in new_proposals)
+    session.add_all(ProposalEventRow(**columns) for columns in new_events)
+    bump_data_version(session, now)
+    return True

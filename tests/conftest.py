@@ -1,0 +1,111 @@
+"""Shared fixtures: a clean environment, and real databases (SQLite file + PostgreSQL).
+
+Storage and API tests run once per backend. PostgreSQL is the server at
+`ALESCO_TEST_POSTGRES_URL` (default: 127.0.0.1:5432, database `test`); each test session
+works in a schema of its own, dropped at the end. When the server is unreachable the
+PostgreSQL half is skipped with the reason shown, unless `ALESCO_REQUIRE_POSTGRES=1`
+(as in CI), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import SQLModel
+
+from alesco.db import create_db_engine
+from alesco.migrate import upgrade
+from alesco.settings import Settings
+
+POSTGRES_URL = os.environ.get(
+    "ALESCO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("ALESCO_REQUIRE_POSTGRES") == "1"
+ENVIRONMENT_SETTINGS = ("DATABASE_URL", "GITHUB_TOKEN")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -> None:
+    """No test sees the developer's ALESCO_* variables, token or .env file."""
+    for name in list(os.environ):
+        if name.startswith("ALESCO_") and name not in (
+            "ALESCO_TEST_POSTGRES_URL",
+            "ALESCO_REQUIRE_POSTGRES",
+        ):
+            monkeypatch.delenv(name)
+    for name in ENVIRONMENT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings from explicit values only (no environment file)."""
+    return Settings(_env_file=None, **overrides)
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    admin = create_db_engine(POSTGRES_URL)
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message + " (ALESCO_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    schema = f"alesco_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Iterator[str]:
+    """A migrated database of each backend, shared by the session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'alesco.db'}"
+        engine = create_db_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    for url in _postgres_schema_url():
+        engine = create_db_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def session_engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(session_engine: Engine) -> Engine:
+    """The session's database, emptied before each test (data version back to 0).
+
+    Tests here commit for real (a sync is one transaction, and that is under test), so
+    isolation is by emptying tables rather than by rolling back an outer transaction."""
+    with session_engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name == "data_version":
+                connection.execute(table.update().values(version=0))
+            else:
+                connection.execute(table.delete())
+    return session_engine
