@@ -1,0 +1,39 @@
+"""The application factory: every route in one table, errors mapped in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from alesco.settings import Settings
+from alesco.timestamps import utc_now
+from api.graphql.endpoint import AlescoGraphQL
+from api.graphql.schema import schema
+from api.problems import EXCEPTION_HANDLERS
+from api.routes.health import healthz, readyz
+from api.routes.index import index
+from api.routes.proposals import proposal_detail, proposals_list
+from api.routes.status import status
+
+
+def create_app(
+    settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
+) -> Starlette:
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/v1/proposals", proposals_list, methods=["GET"]),
+        Route("/v1/proposals/{number}", proposal_detail, methods=["GET"]),
+        Route("/v1/status", status, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.clock = clock
+    return app

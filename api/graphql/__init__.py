@@ -1,0 +1,1 @@
+"""GraphQL at `/graphql` (Strawberry): the same query functions as REST, typed."""

@@ -1,0 +1,26 @@
+"""The Strawberry ASGI endpoint, with the engine, settings and clock in its context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+
+class AlescoGraphQL(GraphQL[dict[str, Any], None]):
+    """GraphQL over GET and POST; GET lets HTTP caches keep query results."""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> dict[str, Any]:
+        state = request.app.state
+        return {
+            "request": request,
+            "response": response,
+            "engine": state.engine,
+            "settings": state.settings,
+            "clock": state.clock,
+        }

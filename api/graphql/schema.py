@@ -1,0 +1,157 @@
+"""The GraphQL schema: read-only queries over the same query functions as REST.
+
+`schema.graphql` at the top of the repository is this schema's SDL (`alesco schema`); a
+test fails when they differ. Bad arguments raise errors naming the argument, with
+`extensions.code = BAD_USER_INPUT`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
+
+from alesco.cursor import Cursor, InvalidCursor
+from alesco.lifecycle import Stage
+from alesco.queries import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    KindFilter,
+    ProposalQuery,
+    SortOrder,
+    StateFilter,
+    cursor_for,
+    find_proposals,
+    list_proposals,
+)
+from alesco.settings import REPO_PATTERN
+from alesco.status import read_status
+from api.graphql.scalars import SCALAR_MAP
+from api.graphql.types import (
+    KindFilterEnum,
+    PageInfo,
+    Proposal,
+    ProposalConnection,
+    ProposalEdge,
+    ProposalSort,
+    StageEnum,
+    StateFilterEnum,
+    Status,
+)
+
+MAX_SEARCH_LENGTH = 200
+
+
+def bad_input(argument: str, message: str) -> GraphQLError:
+    return GraphQLError(
+        f"Invalid argument {argument!r}: {message}",
+        extensions={"code": "BAD_USER_INPUT", "argument": argument},
+    )
+
+
+async def _read(info: Info[Any, None], work: Any) -> Any:
+    engine = info.context["engine"]
+
+    def run() -> Any:
+        with Session(engine) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+def _query(
+    state: StateFilter | None,
+    stages: list[Stage] | None,
+    kind: KindFilter,
+    repo: str | None,
+    search: str | None,
+    sort: ProposalSort,
+    first: int,
+    after: str | None,
+) -> ProposalQuery:
+    if not 1 <= first <= MAX_LIMIT:
+        raise bad_input("first", f"must be from 1 to {MAX_LIMIT}")
+    if repo is not None and not re.match(REPO_PATTERN, repo):
+        raise bad_input("repo", "must be owner/name")
+    if search is not None and len(search) > MAX_SEARCH_LENGTH:
+        raise bad_input("search", f"must be at most {MAX_SEARCH_LENGTH} characters")
+    order = SortOrder(sort.value)
+    cursor = None
+    if after is not None:
+        try:
+            cursor = Cursor.decode(after)
+        except InvalidCursor as error:
+            raise bad_input("after", str(error)) from None
+        if cursor.sort != order.value:
+            raise bad_input("after", "was issued for another sort order")
+    return ProposalQuery(
+        state=state,
+        stages=frozenset(stages or ()),
+        kind=kind,
+        repo=repo,
+        search=search.strip() or None if search else None,
+        sort=order,
+        limit=first,
+        after=cursor,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Proposals (pull requests), newest activity first.")
+    async def proposals(
+        self,
+        info: Info[Any, None],
+        state: StateFilterEnum | None = None,  # type: ignore[valid-type]
+        stages: list[StageEnum] | None = None,  # type: ignore[valid-type]
+        kind: KindFilterEnum = KindFilter.RFC,  # type: ignore[valid-type]
+        repo: str | None = None,
+        search: str | None = None,
+        sort: ProposalSort = ProposalSort.UPDATED_DESC,
+        first: int = DEFAULT_LIMIT,
+        after: str | None = None,
+    ) -> ProposalConnection:
+        query = _query(state, stages, kind, repo, search, sort, first, after)
+        page = await _read(info, lambda session: list_proposals(session, query))
+        edges = []
+        for proposal in page.items:
+            cursor = cursor_for(proposal, query.sort).encode()
+            edges.append(ProposalEdge(cursor=cursor, node=Proposal.from_model(proposal)))
+        return ProposalConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next_cursor is not None,
+                has_previous_page=query.after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One pull request by number (any kind).")
+    async def proposal(
+        self, info: Info[Any, None], number: int, repo: str | None = None
+    ) -> Proposal | None:
+        matches = await _read(info, lambda session: find_proposals(session, number, repo))
+        if len(matches) > 1:
+            raise bad_input("repo", f"#{number} exists in several repositories; give repo")
+        return Proposal.from_model(matches[0]) if matches else None
+
+    @strawberry.field(description="Freshness of each source and the data version.")
+    async def status(self, info: Info[Any, None]) -> Status:
+        settings = info.context["settings"]
+        now: datetime = info.context["clock"]()
+        service = await _read(
+            info, lambda session: read_status(session, now, settings.sync_interval)
+        )
+        return Status.from_model(service)
+
+
+schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALAR_MAP))

@@ -1,0 +1,110 @@
+"""RFC 9457 problem details: every error response of the API, mapped in one place.
+
+Handlers per class: `BadParameter` -> 400 naming the parameter in `invalid-params`;
+`NotFound` and Starlette's routing errors (404, 405) -> their status; anything else ->
+a generic 500 whose body never carries the exception text (the traceback is logged).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from alesco.errors import AlescoError
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TITLES = {
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class BadParameter(AlescoError):
+    """A request parameter is missing, unknown or has a value we cannot use."""
+
+    reason = "bad_parameter"
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+class NotFound(AlescoError):
+    """The addressed resource does not exist."""
+
+    reason = "not_found"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **(extra or {}),
+    }
+    return Response(
+        orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n",
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+async def handle_bad_parameter(request: Request, error: Exception) -> Response:
+    if not isinstance(error, BadParameter):
+        raise TypeError(error)
+    return problem_response(
+        request,
+        400,
+        f"Invalid parameter {error.parameter!r}: {error.message}",
+        {"invalid-params": [{"name": error.parameter, "reason": error.message}]},
+    )
+
+
+async def handle_not_found(request: Request, error: Exception) -> Response:
+    return problem_response(request, 404, str(error))
+
+
+async def handle_http_exception(request: Request, error: Exception) -> Response:
+    if not isinstance(error, HTTPException):
+        raise TypeError(error)
+    status = error.status_code
+    if status == 404:
+        detail = f"No route matches {request.url.path!r}; see / for the API's routes."
+    elif status == 405:
+        detail = f"{request.method} is not allowed here; this API is read-only."
+    else:
+        detail = TITLES.get(status, "Error")
+    return problem_response(request, status, detail, headers=error.headers)
+
+
+async def handle_unexpected(request: Request, error: Exception) -> Response:
+    logger.error("request.failed", exc_info=error, extra={"path": request.url.path})
+    return problem_response(request, 500, "The server failed to answer; it has been logged.")
+
+
+EXCEPTION_HANDLERS = {
+    BadParameter: handle_bad_parameter,
+    NotFound: handle_not_found,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,31 @@
+"""`/`: what this API is and where its routes are, for people exploring with curl."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from alesco import __version__
+from api.rendering import json_response
+
+
+async def index(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    return json_response(
+        request,
+        {
+            "data": {
+                "name": "alesco-api",
+                "version": __version__,
+                "description": "Public read-only data of the AlmaLinux Engineering Steering "
+                "Committee: RFC proposals and their lifecycle.",
+                "links": {
+                    "proposals": f"{base}/v1/proposals",
+                    "proposal": f"{base}/v1/proposals/{{number}}",
+                    "status": f"{base}/v1/status",
+                    "graphql": f"{base}/graphql",
+                },
+            },
+            "meta": {},
+        },
+    )

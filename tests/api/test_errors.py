@@ -1,0 +1,52 @@
+"""Every error of every route is RFC 9457 problem+json, naming what was wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/v1/proposals?state=bogus", "state"),
+        ("/v1/proposals?stage=nope", "stage"),
+        ("/v1/proposals?kind=issue", "kind"),
+        ("/v1/proposals?limit=500", "limit"),
+        ("/v1/proposals?sort=stars", "sort"),
+        ("/v1/proposals?cursor=zzz", "cursor"),
+        ("/v1/proposals?repo=x", "repo"),
+        ("/v1/proposals?colour=red", "colour"),
+        ("/v1/proposals/abc", "number"),
+        ("/v1/proposals/1?state=open", "state"),
+        ("/v1/status?verbose=1", "verbose"),
+    ],
+)
+async def test_bad_parameters(client, engine, path, parameter):
+    response = await client.get(path)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400
+    assert problem["title"] == "Bad Request"
+    assert problem["invalid-params"][0]["name"] == parameter
+    assert repr(parameter) in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v2/proposals", 404),
+        ("GET", "/nowhere", 404),
+        ("POST", "/v1/proposals", 405),
+        ("DELETE", "/v1/proposals/1", 405),
+        ("PUT", "/v1/status", 405),
+    ],
+)
+async def test_routing_errors(client, engine, method, path, status):
+    response = await client.request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["instance"] == path
+    assert problem["detail"]
