@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from sqlmodel import SQLModel
 from alesco.db import create_db_engine
 from alesco.migrate import upgrade
 from alesco.settings import Settings
+from tests.fakes.github import FakeGitHub
+from tests.fakes.server import serve_in_thread
 
 POSTGRES_URL = os.environ.get(
     "ALESCO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -109,3 +112,29 @@ def engine(session_engine: Engine) -> Engine:
             else:
                 connection.execute(table.delete())
     return session_engine
+
+
+@dataclass
+class GitHubServer:
+    """A fake GitHub served on loopback, and settings that point at it."""
+
+    fake: FakeGitHub
+    url: str
+
+    def settings(self, database_url: str, *repos: str, **overrides: Any) -> Settings:
+        return make_settings(
+            database_url=database_url,
+            github_api_url=self.url,
+            github_repos=repos or tuple(r.full_name for r in self.fake.repositories.values()),
+            **overrides,
+        )
+
+    def paths(self) -> list[str]:
+        return [request.path for request in self.fake.requests]
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubServer]:
+    fake = FakeGitHub()
+    with serve_in_thread(fake.app) as url:
+        yield GitHubServer(fake, url)

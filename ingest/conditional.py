@@ -1,0 +1,173 @@
+"""Conditional GETs with a stored cache, `Link` pagination, and upstream errors mapped.
+
+Every GET sends the stored validators (`If-None-Match`, `If-Modified-Since`); a `304` is
+answered from the stored body and next-page link, so an unchanged upstream costs one empty
+response per page. Pages are followed through `Link: <...>; rel="next"` verbatim: the page
+size is whatever the server chose, and GitHub rewrites page URLs to `/repositories/{id}/`.
+New or changed responses collect in `updated`; the sync stores them with its data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import orjson
+
+from alesco.errors import MalformedUpstream, RateLimited, UpstreamRejected, UpstreamUnavailable
+from alesco.http_cache import CachedResponse
+
+MAX_PAGES = 1000  # a loop guard: no upstream list we read comes near this
+
+
+@dataclass
+class RequestStats:
+    """What a sync cost upstream: shown in `/v1/status`."""
+
+    requests: int = 0
+    not_modified: int = 0
+    rate_limit_remaining: int | None = None
+    rate_limit_reset_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    body: bytes
+    next_url: str | None
+    from_cache: bool
+
+    def json(self) -> Any:
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError as error:
+            raise MalformedUpstream(f"{self.url}: body is not JSON ({error})") from error
+
+
+@dataclass
+class ConditionalFetcher:
+    client: httpx.AsyncClient
+    cache: Mapping[str, CachedResponse]
+    clock: Callable[[], datetime]
+    stats: RequestStats = field(default_factory=RequestStats)
+    updated: dict[str, CachedResponse] = field(default_factory=dict)
+
+    async def get(self, url: str) -> Page:
+        """GET `url` conditionally."""
+        page = await self._fetch(url, missing_ok=False)
+        if page is None:
+            raise UpstreamRejected(f"{url}: HTTP 404", 404)
+        return page
+
+    async def get_optional(self, url: str) -> Page | None:
+        """GET `url` conditionally; None when upstream says 404."""
+        return await self._fetch(url, missing_ok=True)
+
+    async def _fetch(self, url: str, *, missing_ok: bool) -> Page | None:
+        cached = self.updated.get(url) or self.cache.get(url)
+        headers = {}
+        if cached and cached.etag:
+            headers["If-None-Match"] = cached.etag
+        if cached and cached.last_modified:
+            headers["If-Modified-Since"] = cached.last_modified
+        response = await self._send(url, headers)
+        if response.status_code == 304:
+            if cached is None:
+                raise MalformedUpstream(f"{url}: 304 Not Modified to an unconditional request")
+            self.stats.not_modified += 1
+            return Page(url, cached.body, cached.next_url, from_cache=True)
+        if response.status_code == 404 and missing_ok:
+            return None
+        self._raise_for_status(url, response)
+        next_link = response.links.get("next", {}).get("url")
+        self.updated[url] = CachedResponse(
+            url=url,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            next_url=next_link,
+            body=response.content,
+            stored_at=self.clock(),
+        )
+        return Page(url, response.content, next_link, from_cache=False)
+
+    async def get_all_pages(self, url: str) -> list[Any]:
+        """Every item of a paginated JSON array, following `rel="next"` links."""
+        items: list[Any] = []
+        next_url: str | None = url
+        seen: set[str] = set()
+        while next_url is not None:
+            if next_url in seen or len(seen) >= MAX_PAGES:
+                raise MalformedUpstream(f"{url}: pagination loops at {next_url}")
+            seen.add(next_url)
+            page = await self.get(next_url)
+            body = page.json()
+            if not isinstance(body, list):
+                raise MalformedUpstream(f"{next_url}: expected a JSON array")
+            items.extend(body)
+            next_url = page.next_url
+        return items
+
+    async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        self.stats.requests += 1
+        try:
+            response = await self.client.get(url, headers=headers)
+        except httpx.TimeoutException as error:
+            raise UpstreamUnavailable(f"{_origin(url)}: timed out") from error
+        except httpx.HTTPError as error:
+            raise UpstreamUnavailable(f"{_origin(url)}: {type(error).__name__}") from error
+        self._note_rate_limit(response)
+        return response
+
+    def _note_rate_limit(self, response: httpx.Response) -> None:
+        remaining = _int_header(response, "x-ratelimit-remaining")
+        if remaining is not None:
+            self.stats.rate_limit_remaining = remaining
+        reset = _int_header(response, "x-ratelimit-reset")
+        if reset is not None:
+            self.stats.rate_limit_reset_at = datetime.fromtimestamp(reset, UTC)
+
+    def _raise_for_status(self, url: str, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 300:
+            return
+        message = _error_message(response)
+        retry_after = _int_header(response, "retry-after")
+        if status in (403, 429) and (
+            retry_after is not None or _int_header(response, "x-ratelimit-remaining") == 0
+        ):
+            retry_at = (
+                self.clock() + timedelta(seconds=retry_after)
+                if retry_after is not None
+                else self.stats.rate_limit_reset_at
+            )
+            raise RateLimited(f"{_origin(url)}: rate limited ({message})", retry_at)
+        if status >= 500:
+            raise UpstreamUnavailable(f"{url}: HTTP {status}")
+        raise UpstreamRejected(f"{url}: HTTP {status}: {message}", status)
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _error_message(response: httpx.Response) -> str:
+    """GitHub's `{"message": ...}` if present, else the reason phrase; never the raw body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])[:200]
+    return response.reason_phrase
+
+
+def _origin(url: str) -> str:
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.netloc.decode()}"

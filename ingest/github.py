@@ -1,0 +1,83 @@
+"""GitHub REST client: the requests the proposals sync makes, parsed at the boundary.
+
+Headers follow GitHub's guidance (README "Upstreams"): `Accept: application/vnd.github+json`,
+the pinned `X-GitHub-Api-Version: 2022-11-28`, a `User-Agent` naming us, and the token as
+`Authorization: Bearer` only when one is configured. Lists are read with the same query
+parameters every time (`state=all&per_page=100`, GitHub's stable default order), so their
+ETags stay valid between polls.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+
+from alesco import __version__
+from alesco.github_records import (
+    IssueEvent,
+    IssueRecord,
+    PullFile,
+    PullRequest,
+    parse_content_text,
+    parse_events,
+    parse_files,
+    parse_issue,
+    parse_pulls,
+)
+from alesco.settings import Settings
+from ingest.conditional import ConditionalFetcher
+
+API_VERSION = "2022-11-28"
+USER_AGENT = f"alesco-api/{__version__} (+https://github.com/AlmaLinux/ALESCo)"
+
+
+def github_http_client(settings: Settings) -> httpx.AsyncClient:
+    """An HTTP client carrying GitHub's headers; the token is unwrapped only here."""
+    headers = {
+        "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": API_VERSION,
+        "User-Agent": USER_AGENT,
+    }
+    if settings.github_token is not None:
+        headers["Authorization"] = f"Bearer {settings.github_token.get_secret_value()}"
+    return httpx.AsyncClient(headers=headers, timeout=settings.http_timeout, follow_redirects=True)
+
+
+class GithubApi:
+    """The GitHub endpoints we read, for one API base URL."""
+
+    def __init__(self, fetcher: ConditionalFetcher, api_url: str) -> None:
+        self.fetcher = fetcher
+        self.api_url = api_url.rstrip("/")
+
+    def _repo_url(self, repo: str, path: str) -> str:
+        return f"{self.api_url}/repos/{repo}/{path}"
+
+    async def pulls(self, repo: str) -> list[PullRequest]:
+        url = self._repo_url(repo, "pulls?state=all&per_page=100")
+        return parse_pulls(await self.fetcher.get_all_pages(url))
+
+    async def events(self, repo: str, number: int) -> list[IssueEvent]:
+        url = self._repo_url(repo, f"issues/{number}/events?per_page=100")
+        return parse_events(await self.fetcher.get_all_pages(url), number)
+
+    async def files(self, repo: str, number: int) -> list[PullFile]:
+        url = self._repo_url(repo, f"pulls/{number}/files?per_page=100")
+        return parse_files(await self.fetcher.get_all_pages(url), number)
+
+    async def issue(self, repo: str, number: int) -> IssueRecord:
+        page = await self.fetcher.get(self._repo_url(repo, f"issues/{number}"))
+        return parse_issue(page.json())
+
+    def contents_url(self, repo: str, file: PullFile, ref: str | None) -> str:
+        """GitHub's own `contents_url` when it points at this API, else one built here."""
+        if file.contents_url and file.contents_url.startswith(f"{self.api_url}/"):
+            return file.contents_url
+        query = f"?ref={quote(ref, safe='')}" if ref else ""
+        return self._repo_url(repo, f"contents/{quote(file.filename)}{query}")
+
+    async def file_text(self, url: str, path: str) -> str | None:
+        """A file's text through the contents API; None when it is gone (404)."""
+        page = await self.fetcher.get_optional(url)
+        return None if page is None else parse_content_text(page.json(), path)
