@@ -106,6 +106,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"{repo!r} is not an owner/name repository")
         return value
 
+    @field_validator("github_token", "webhook_secret", "roster", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`GITHUB_TOKEN=` (as compose writes an unset variable) means no token, not ""."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("github_api_url", "indico_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

@@ -32,7 +32,7 @@ def create_app(
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
     app.state.settings = settings
     app.state.engine = engine
     app.state.clock = clock

@@ -8,6 +8,7 @@ a generic 500 whose body never carries the exception text (the traceback is logg
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -51,7 +52,7 @@ def problem_response(
     status: int,
     detail: str,
     extra: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     body = {
         "type": "about:blank",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from alesco.timestamps import format_timestamp, parse_timestamp
 
-SCALAR_MAP = {
+SCALAR_MAP: dict[object, ScalarDefinition] = {
     datetime: strawberry.scalar(
         name="DateTime",
         description="An RFC 3339 timestamp in UTC, e.g. 2025-05-14T20:31:34Z.",

@@ -1,0 +1,160 @@
+"""`alesco`: the command line, and the composition root (the one place that wires
+settings, database, API and ingest together).
+
+    alesco serve [--host H] [--port P] [--no-ingest]   API (+ ingest loop unless told not to)
+    alesco ingest [--once] [--source github]           run syncs
+    alesco db upgrade                                  apply migrations
+    alesco schema                                      print the GraphQL SDL
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from alesco.db import create_db_engine, describe_database
+from alesco.migrate import upgrade
+from alesco.settings import Settings
+from alesco.sync_runs import Outcome, Source
+from alesco.timestamps import utc_now
+
+logger = logging.getLogger("alesco")
+
+_RESERVED = frozenset(vars(logging.makeLogRecord({})))
+
+
+class EventFormatter(logging.Formatter):
+    """`time level logger event key=value ...`: events with their `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(
+            f"{key}={value!r}"
+            for key, value in vars(record).items()
+            if key not in _RESERVED and not key.startswith("_")
+        )
+        line = f"{self.formatTime(record)} {record.levelname} {record.name} {record.getMessage()}"
+        if fields:
+            line += f" {fields}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(EventFormatter())
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # httpx logs every request at INFO; the sync's own summary line is what operators need.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alesco", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API (and the ingest loop)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-ingest", action="store_true", help="serve only; never sync")
+
+    ingest = commands.add_parser("ingest", help="sync the upstreams into the database")
+    ingest.add_argument("--once", action="store_true", help="one round, then exit")
+    ingest.add_argument(
+        "--source",
+        action="append",
+        choices=[source.value for source in Source],
+        help="only this source (repeatable); default all",
+    )
+
+    database = commands.add_parser("db", help="database maintenance")
+    database.add_argument("action", choices=["upgrade"])
+
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    return parser
+
+
+def _prepare_database(settings: Settings) -> Engine:
+    engine = create_db_engine(settings.database_url)
+    upgrade(engine)
+    logger.info("db.ready", extra={"database": describe_database(settings.database_url)})
+    return engine
+
+
+def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
+    import uvicorn
+
+    from alesco.snapshot import install_snapshot_if_empty
+    from api.app import create_app
+    from ingest.worker import run_forever
+
+    engine = _prepare_database(settings)
+    if install_snapshot_if_empty(engine, utc_now()):
+        logger.info("snapshot.serving", extra={"hint": "data comes from the bundled snapshot"})
+    app = create_app(settings, engine)
+    config = uvicorn.Config(
+        app, host=host, port=port, access_log=False, log_config=None, proxy_headers=True
+    )
+    server = uvicorn.Server(config)
+
+    async def main() -> None:
+        worker = asyncio.create_task(run_forever(settings, engine)) if ingest else None
+        try:
+            await server.serve()
+        finally:
+            if worker is not None:
+                worker.cancel()
+
+    asyncio.run(main())
+    return 0
+
+
+def _ingest(settings: Settings, once: bool, sources: list[str] | None) -> int:
+    from ingest.worker import run_forever, run_once
+
+    engine = _prepare_database(settings)
+    selected = [Source(source) for source in sources] if sources else list(Source)
+    if not once:
+        asyncio.run(run_forever(settings, engine, selected))
+        return 0
+    reports = asyncio.run(run_once(settings, engine, selected))
+    for report in reports:
+        print(
+            f"{report.source.value}: {report.outcome.value if report.outcome else '?'}"
+            f" items={report.items} changed={report.changed} requests={report.requests}"
+            f" not_modified={report.not_modified}"
+            + (f" error={report.error}" if report.error else "")
+        )
+    return 0 if all(report.outcome == Outcome.SUCCESS for report in reports) else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    configure_logging(arguments.log_level)
+    if arguments.command == "schema":
+        from api.graphql.schema import schema
+
+        print(schema.as_str())
+        return 0
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"alesco: invalid configuration:\n{error}", file=sys.stderr)
+        return 2
+    if arguments.command == "db":
+        _prepare_database(settings)
+        return 0
+    if arguments.command == "serve":
+        return _serve(settings, arguments.host, arguments.port, not arguments.no_ingest)
+    return _ingest(settings, arguments.once, arguments.source)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""`/v1/status` and `meta.stale`: freshness per source, failures visible, data kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from alesco.sync_runs import Origin, Outcome, Source, SyncReport, record_sync_run
+from tests.api.conftest import NOW
+
+
+def record_failure(engine, at, reason="upstream_unavailable", error="HTTP 502"):
+    with Session(engine) as session, session.begin():
+        record_sync_run(
+            session,
+            SyncReport(
+                Source.GITHUB,
+                Origin.UPSTREAM,
+                started_at=at,
+                finished_at=at,
+                outcome=Outcome.FAILED,
+                reason=reason,
+                error=error,
+                requests=1,
+            ),
+        )
+
+
+async def test_fresh_after_a_successful_sync(client, committee):
+    status = (await client.get("/v1/status")).json()["data"]
+    github = status["sources"]["github"]
+    assert github["origin"] == "upstream"
+    assert github["outcome"] == "success"
+    assert github["stale"] is False
+    assert github["items"] == 6
+    assert (github["requests"], github["not_modified"]) == (3, 2)
+    assert github["error"] is None
+    assert status["data_version"] == 1
+
+
+async def test_failed_sync_is_visible_and_data_is_still_served(client, committee):
+    record_failure(committee, NOW + timedelta(minutes=5))
+    github = (await client.get("/v1/status")).json()["data"]["sources"]["github"]
+    assert github["outcome"] == "failed"
+    assert github["stale"] is True
+    assert github["error"] == {"reason": "upstream_unavailable", "message": "HTTP 502"}
+    assert github["last_success_at"] == "2025-02-15T12:00:00Z"
+    assert github["items"] == 6
+    listing = (await client.get("/v1/proposals")).json()
+    assert listing["meta"]["stale"] is True
+    assert len(listing["data"]) == 3
+
+
+async def test_old_success_becomes_stale(client, engine):
+    with Session(engine) as session, session.begin():
+        record_sync_run(
+            session,
+            SyncReport(
+                Source.GITHUB,
+                Origin.UPSTREAM,
+                started_at=NOW - timedelta(hours=2),
+                finished_at=NOW - timedelta(hours=2),
+                outcome=Outcome.SUCCESS,
+            ),
+        )
+    github = (await client.get("/v1/status")).json()["data"]["sources"]["github"]
+    assert github["stale"] is True
+    assert github["stale_since"] == github["last_success_at"]
+
+
+async def test_never_synced(client, engine):
+    github = (await client.get("/v1/status")).json()["data"]["sources"]["github"]
+    assert github["stale"] is True
+    assert github["origin"] is None
+    assert github["last_attempt_at"] is None
