@@ -26,7 +26,8 @@ from alesco.timestamps import utc_now
 
 logger = logging.getLogger("alesco")
 
-_RESERVED = frozenset(vars(logging.makeLogRecord({})))
+# LogRecord's own attributes, plus uvicorn's ANSI-coloured duplicate of its message.
+_RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"color_message", "message"}
 
 
 class EventFormatter(logging.Formatter):

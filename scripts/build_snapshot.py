@@ -78,6 +78,18 @@ def play(repository: FakeRepository, source: PullSource, rfcs: Path) -> None:
         repository.pull(source.number)["updated_at"] = source.updated_at
 
 
+def use_public_avatars(value: object) -> None:
+    """Avatar URLs by login (`github.com/{login}.png`), which resolve without knowing ids."""
+    if isinstance(value, dict):
+        if isinstance(value.get("login"), str) and "avatar_url" in value:
+            value["avatar_url"] = f"https://github.com/{value['login']}.png"
+        for item in value.values():
+            use_public_avatars(item)
+    elif isinstance(value, list):
+        for item in value:
+            use_public_avatars(item)
+
+
 def blank_unknown_actors(dump: dict, sources: list[PullSource]) -> None:
     """Nobody recorded who merged or closed these PRs (except #15's author): say so."""
     for source in sources:
@@ -106,7 +118,7 @@ def provenance(sources: list[PullSource]) -> str:
         "project's research data. #1 and #7 are not pull requests (no trace / an issue), and "
         "are absent. No record shows which labels any PR carried, so none has a stage label: "
         "open RFCs show as `submitted`. Who merged or closed a PR is blank (null) where no "
-        "record names them. Ids, SHAs and avatar URLs are synthetic.",
+        "record names them. Ids and SHAs are synthetic; avatars are GitHub's by-login URLs.",
         "",
         "| # | title | what is reconstructed |",
         "|---|---|---|",
@@ -127,6 +139,7 @@ def main() -> int:
     dump = repository.as_dump()
     dump["pulls"].sort(key=lambda pull: pull["number"], reverse=True)  # GitHub: newest first
     blank_unknown_actors(dump, PULLS)
+    use_public_avatars(dump)
     snapshot = {"built_at": BUILT_AT, "data_as_of": DATA_AS_OF, "repositories": [dump]}
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / "snapshot.json").write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n")
