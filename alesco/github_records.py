@@ -2,7 +2,8 @@
 
 Wire contract (REST API version 2022-11-28, see README "Upstreams"):
 - `GET /repos/{o}/{r}/pulls` items are `pull-request-simple`: list items carry `merged_at`
-  but no `merged` boolean, so merged means `merged_at is not None`.
+  but no `merged` boolean, so merged means `merged_at is not None` (a `merged: true`, as
+  single pulls and webhooks carry, also counts, even when its time is missing).
 - `GET /repos/{o}/{r}/issues/{n}/events` items carry `event`, `actor` (nullable: deleted
   users become null), `created_at`, and `label: {name, color}` for (un)labeled events.
 - `GET /repos/{o}/{r}/pulls/{n}/files` items carry `filename`, `status` (`added`,
@@ -56,10 +57,7 @@ class PullRequest:
     closed_at: datetime | None
     merged_at: datetime | None
     head_sha: str | None
-
-    @property
-    def merged(self) -> bool:
-        return self.merged_at is not None
+    merged: bool
 
 
 @dataclass(frozen=True)
@@ -153,6 +151,7 @@ def parse_pull(value: object) -> PullRequest:
         raise MalformedUpstream(f"{what}: unknown state {state!r}")
     head = record.get("head")
     head_sha = head.get("sha") if isinstance(head, Mapping) else None
+    merged_at = _optional_time(record, "merged_at", what)
     return PullRequest(
         number=number,
         title=_field(record, "title", str, what),
@@ -168,8 +167,9 @@ def parse_pull(value: object) -> PullRequest:
         created_at=_time(record, "created_at", what),
         updated_at=_time(record, "updated_at", what),
         closed_at=_optional_time(record, "closed_at", what),
-        merged_at=_optional_time(record, "merged_at", what),
+        merged_at=merged_at,
         head_sha=head_sha if isinstance(head_sha, str) else None,
+        merged=merged_at is not None or record.get("merged") is True,
     )
 
 

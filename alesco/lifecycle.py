@@ -215,7 +215,7 @@ def _entered_at_from_listing(
     pull: PullRequest, stage: Stage, rule: Rule, supersessions: Sequence[Supersession]
 ) -> datetime | None:
     if stage == Stage.ACCEPTED:
-        return pull.merged_at
+        return pull.merged_at or pull.closed_at
     if rule == Rule.SUPERSEDED_BY_REFERENCE and pull.closed_at is not None:
         first = min(ref.at for ref in supersessions)
         return max(first, pull.closed_at)

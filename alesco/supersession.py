@@ -3,7 +3,8 @@
 Accepted forms, any case, optional colon and a "PR"/"RFC"/"pull request" word:
 `Supersedes #15`, `replaces: #3, #4 and #5`, `Replaces AlmaLinux/ALESCo#15`,
 `supersedes https://github.com/AlmaLinux/ALESCo/pull/15`. Only references to the same
-repository count, and only from a PR opened after the one it names.
+repository count, and only from a PR opened after the one it names (by creation time, then
+by number: GitHub numbers pulls in the order they are opened).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def resolve_supersessions(
             target = by_number.get(number)
             if target is None or number == later.number:
                 continue
-            if later.created_at <= target.created_at:
+            if (later.created_at, later.number) <= (target.created_at, target.number):
                 continue
             replaced_by.setdefault(number, []).append(Supersession(later.number, later.created_at))
             replaces.setdefault(later.number, []).append(number)

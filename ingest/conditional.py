@@ -63,7 +63,7 @@ class ConditionalFetcher:
         return page
 
     async def get_optional(self, url: str) -> Page | None:
-        """GET `url` conditionally; None when upstream says 404."""
+        """GET `url` conditionally; None when upstream says it is gone (404, 410)."""
         return await self._fetch(url, missing_ok=True)
 
     async def _fetch(self, url: str, *, missing_ok: bool) -> Page | None:
@@ -79,10 +79,12 @@ class ConditionalFetcher:
                 raise MalformedUpstream(f"{url}: 304 Not Modified to an unconditional request")
             self.stats.not_modified += 1
             return Page(url, cached.body, cached.next_url, from_cache=True)
-        if response.status_code == 404 and missing_ok:
+        if response.status_code in (404, 410) and missing_ok:
             return None
         self._raise_for_status(url, response)
         next_link = response.links.get("next", {}).get("url")
+        if next_link is not None:
+            next_link = str(response.url.join(next_link))  # relative links, resolved
         self.updated[url] = CachedResponse(
             url=url,
             etag=response.headers.get("etag"),
@@ -95,6 +97,13 @@ class ConditionalFetcher:
 
     async def get_all_pages(self, url: str) -> list[Any]:
         """Every item of a paginated JSON array, following `rel="next"` links."""
+        items = await self.get_all_pages_optional(url)
+        if items is None:
+            raise UpstreamRejected(f"{url}: HTTP 404", 404)
+        return items
+
+    async def get_all_pages_optional(self, url: str) -> list[Any] | None:
+        """Like `get_all_pages`, but None when the first page is gone (404, 410)."""
         items: list[Any] = []
         next_url: str | None = url
         seen: set[str] = set()
@@ -102,7 +111,9 @@ class ConditionalFetcher:
             if next_url in seen or len(seen) >= MAX_PAGES:
                 raise MalformedUpstream(f"{url}: pagination loops at {next_url}")
             seen.add(next_url)
-            page = await self.get(next_url)
+            page = await (self.get_optional(next_url) if next_url == url else self.get(next_url))
+            if page is None:
+                return None
             body = page.json()
             if not isinstance(body, list):
                 raise MalformedUpstream(f"{next_url}: expected a JSON array")

@@ -58,17 +58,20 @@ class GithubApi:
         url = self._repo_url(repo, "pulls?state=all&per_page=100")
         return parse_pulls(await self.fetcher.get_all_pages(url))
 
-    async def events(self, repo: str, number: int) -> list[IssueEvent]:
+    async def events(self, repo: str, number: int) -> list[IssueEvent] | None:
+        """The PR's issue events; None when GitHub has none to give (410: issues off)."""
         url = self._repo_url(repo, f"issues/{number}/events?per_page=100")
-        return parse_events(await self.fetcher.get_all_pages(url), number)
+        items = await self.fetcher.get_all_pages_optional(url)
+        return None if items is None else parse_events(items, number)
 
-    async def files(self, repo: str, number: int) -> list[PullFile]:
+    async def files(self, repo: str, number: int) -> list[PullFile] | None:
         url = self._repo_url(repo, f"pulls/{number}/files?per_page=100")
-        return parse_files(await self.fetcher.get_all_pages(url), number)
+        items = await self.fetcher.get_all_pages_optional(url)
+        return None if items is None else parse_files(items, number)
 
-    async def issue(self, repo: str, number: int) -> IssueRecord:
-        page = await self.fetcher.get(self._repo_url(repo, f"issues/{number}"))
-        return parse_issue(page.json())
+    async def issue(self, repo: str, number: int) -> IssueRecord | None:
+        page = await self.fetcher.get_optional(self._repo_url(repo, f"issues/{number}"))
+        return None if page is None else parse_issue(page.json())
 
     def contents_url(self, repo: str, file: PullFile, ref: str | None) -> str:
         """GitHub's own `contents_url` when it points at this API, else one built here."""

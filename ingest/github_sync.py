@@ -57,17 +57,30 @@ async def _fetch_rfc_document(
 async def _fetch_pull_facts(
     api: GithubApi, repo: str, pull: PullRequest, report: SyncReport
 ) -> PullFacts:
-    """Everything about one new or changed PR; only RFCs need events and their closer."""
+    """Everything about one new or changed PR; only RFCs need events and their closer.
+
+    A sub-resource upstream calls gone (404, or 410 when issues are switched off) is a
+    warning, not a failure: the listing alone still gives kind and stage.
+    """
+    where = f"{repo}#{pull.number}"
     files = await api.files(repo, pull.number)
+    if files is None:
+        report.warnings.append(f"{where}: files not available upstream")
+        files = []
     added = tuple(file.filename for file in files if file.status == "added")
     if derive_kind(pull.title, added) == Kind.OTHER:
         return PullFacts(pull, (), None, added, None)
-    events = tuple(await api.events(repo, pull.number))
+    events = await api.events(repo, pull.number)
+    if events is None:
+        report.warnings.append(f"{where}: issue events not available upstream")
     closed_by = None
     if pull.state == "closed" and not pull.merged:
-        closed_by = (await api.issue(repo, pull.number)).closed_by
+        issue = await api.issue(repo, pull.number)
+        if issue is None:
+            report.warnings.append(f"{where}: issue record not available upstream")
+        closed_by = issue.closed_by if issue else None
     document = await _fetch_rfc_document(api, repo, pull, files, report)
-    return PullFacts(pull, events, closed_by, added, document)
+    return PullFacts(pull, tuple(events or ()), closed_by, added, document)
 
 
 def _is_unchanged(stored: StoredPull | None, pull: PullRequest) -> bool:

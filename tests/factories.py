@@ -45,6 +45,7 @@ def pull(
         closed_at=closed_at,
         merged_at=day(merged) if merged is not None else None,
         head_sha=None,
+        merged=merged is not None,
     )
 
 

@@ -13,6 +13,7 @@ from alesco.queries import find_proposals
 from alesco.snapshot import install_snapshot_if_empty, read_snapshot
 from alesco.sync_runs import Outcome
 from ingest.github_sync import sync_github
+from tests.conftest import make_settings
 from tests.ingest.conftest import api_client
 
 REPO = "AlmaLinux/ALESCo"
@@ -268,3 +269,47 @@ async def test_snapshot_is_replaced_whole_by_the_first_upstream_sync(github, eng
     assert len(fetched_events) == 10  # every RFC refetched, though most updated_at are equal
     assert stage_of(engine, 16) == ("rfc", Stage.DISCUSSION, None)
     assert install_snapshot_if_empty(engine, T) is False
+
+
+async def test_gone_sub_resources_are_warnings_and_the_listing_still_decides(
+    github, engine, database_url
+):
+    repo = github.fake.add_repository({"repo": "o/r"})
+    repo.add_pull(1, "RFC: One", "ann", created_at=T)
+    repo.close(1, actor="ann", at=T + timedelta(days=1))
+    github.fake.fail_next("/issues/1/events", 410)
+    github.fake.fail_next("/issues/1", 404)
+    report = await sync_github(github.settings(database_url), engine)
+    assert report.outcome == Outcome.SUCCESS
+    assert report.warnings == [
+        "o/r#1: issue events not available upstream",
+        "o/r#1: issue record not available upstream",
+    ]
+    assert stage_of(engine, 1, "o/r") == ("rfc", Stage.CLOSED, None)
+
+
+async def test_relative_link_urls_are_followed(github, engine, database_url):
+    """Some GitHub-compatible servers send `Link: </path?page=2>`; resolve, do not fail."""
+    from tests.fakes.github import FakeGitHub
+
+    class RelativeLinks(FakeGitHub):
+        def _paginate(self, request, repository, items):
+            answer = super()._paginate(request, repository, items)
+            if answer.link is None:
+                return answer
+            origin = f"{request.url.scheme}://{request.url.netloc}"
+            return type(answer)(answer.status, answer.payload, answer.link.replace(origin, ""))
+
+    fake = RelativeLinks(max_per_page=2)
+    repo = fake.add_repository({"repo": "o/r"})
+    for number in range(1, 6):
+        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
+    from tests.fakes.server import serve_in_thread
+
+    with serve_in_thread(fake.app) as url:
+        settings = make_settings(
+            database_url=database_url, github_api_url=url, github_repos=("o/r",)
+        )
+        report = await sync_github(settings, engine)
+    assert report.outcome == Outcome.SUCCESS
+    assert report.items == 5

@@ -388,3 +388,13 @@ KIND_CASES = [
 @pytest.mark.parametrize(("title", "added", "kind"), KIND_CASES)
 def test_kind(title, added, kind):
     assert derive_kind(title, added) == kind
+
+
+def test_merged_flag_without_a_time_is_accepted_at_the_close():
+    """A `merged: true` record without `merged_at` (single-PR shape) is still accepted."""
+    from dataclasses import replace
+
+    pr = replace(pull(closed=6), merged=True)
+    lifecycle = derive_lifecycle(pr, [])
+    assert lifecycle.stage == Stage.ACCEPTED
+    assert lifecycle.history[-1] == StageEntry(Stage.ACCEPTED, day(6))

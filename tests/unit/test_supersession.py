@@ -40,3 +40,12 @@ def test_only_later_prs_supersede_existing_ones():
     assert [ref.by_number for ref in replaced_by[15]] == [18]
     assert replaces == {18: [15]}
     assert 20 not in replaced_by
+
+
+def test_same_creation_time_falls_back_to_the_pr_number():
+    """Servers that stamp every PR alike still order them: numbers are opening order."""
+    earlier = pull(3, created=0, closed=1)
+    later = pull(4, created=0, body="replaces #3")
+    claims_backwards = pull(2, created=0, body="replaces #3")
+    replaced_by, _ = resolve_supersessions([earlier, later, claims_backwards], REPO)
+    assert [ref.by_number for ref in replaced_by[3]] == [4]
