@@ -41,6 +41,10 @@ class Label:
     color: str | None
     description: str | None
 
+    def to_json(self) -> dict[str, str | None]:
+        """The shape stored in the database and served by `/v1`."""
+        return {"name": self.name, "color": self.color, "description": self.description}
+
 
 @dataclass(frozen=True)
 class PullRequest:

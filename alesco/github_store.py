@@ -16,12 +16,11 @@ from sqlmodel import Session, col, select
 
 from alesco.data_version import bump_data_version
 from alesco.github_records import IssueEvent, Label
-from alesco.lifecycle import Kind, Rule, Stage, StageEntry, StageReason
+from alesco.lifecycle import Kind, Stage, StageEntry, StageReason
 from alesco.models import ProposalEventRow, ProposalRow
 from alesco.proposal import Proposal, PullFacts
 from alesco.rfc_document import RfcDocument
 from alesco.sync_runs import Origin
-from alesco.timestamps import format_timestamp, parse_timestamp
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,6 @@ class StoredPull:
     closed_by: str | None
     added_paths: tuple[str, ...]
     rfc_document: RfcDocument | None
-
-
-def _time_or_none(value: str | None) -> datetime | None:
-    return parse_timestamp(value) if value else None
 
 
 def _rfc_document(row: ProposalRow) -> RfcDocument | None:
@@ -56,7 +51,6 @@ def _rfc_document(row: ProposalRow) -> RfcDocument | None:
 
 
 def row_to_proposal(row: ProposalRow) -> Proposal:
-    reason = row.stage_reason
     return Proposal(
         repo=row.repo,
         number=row.number,
@@ -76,15 +70,8 @@ def row_to_proposal(row: ProposalRow) -> Proposal:
         merged_at=row.merged_at,
         closed_by=row.closed_by,
         stage_since=row.stage_since,
-        stage_history=tuple(
-            StageEntry(Stage(entry["stage"]), _time_or_none(entry["entered_at"]))
-            for entry in row.stage_history
-        ),
-        stage_reason=StageReason(
-            rule=Rule(reason["rule"]), evidence=reason["evidence"], at=_time_or_none(reason["at"])
-        )
-        if reason
-        else None,
+        stage_history=tuple(StageEntry.from_json(entry) for entry in row.stage_history),
+        stage_reason=StageReason.from_json(row.stage_reason) if row.stage_reason else None,
         supersedes=tuple(row.supersedes),
         superseded_by=row.superseded_by,
         rfc=_rfc_document(row),
@@ -93,7 +80,6 @@ def row_to_proposal(row: ProposalRow) -> Proposal:
 
 def _proposal_columns(proposal: Proposal, facts: PullFacts, origin: Origin) -> dict[str, Any]:
     rfc = proposal.rfc
-    reason = proposal.stage_reason
     return {
         "repo": proposal.repo,
         "number": proposal.number,
@@ -103,10 +89,7 @@ def _proposal_columns(proposal: Proposal, facts: PullFacts, origin: Origin) -> d
         "draft": proposal.draft,
         "author_login": proposal.author_login,
         "author_avatar_url": proposal.author_avatar_url,
-        "labels": [
-            {"name": label.name, "color": label.color, "description": label.description}
-            for label in proposal.labels
-        ],
+        "labels": [label.to_json() for label in proposal.labels],
         "created_at": proposal.created_at,
         "updated_at": proposal.updated_at,
         "closed_at": proposal.closed_at,
@@ -125,17 +108,8 @@ def _proposal_columns(proposal: Proposal, facts: PullFacts, origin: Origin) -> d
         "stage": proposal.stage.value if proposal.stage else None,
         "outcome": proposal.outcome.value if proposal.outcome else None,
         "stage_since": proposal.stage_since,
-        "stage_history": [
-            {"stage": entry.stage.value, "entered_at": format_timestamp(entry.entered_at)}
-            for entry in proposal.stage_history
-        ],
-        "stage_reason": {
-            "rule": reason.rule.value,
-            "evidence": reason.evidence,
-            "at": format_timestamp(reason.at),
-        }
-        if reason
-        else None,
+        "stage_history": [entry.to_json() for entry in proposal.stage_history],
+        "stage_reason": proposal.stage_reason.to_json() if proposal.stage_reason else None,
         "supersedes": list(proposal.supersedes),
         "superseded_by": proposal.superseded_by,
         "origin": origin.value,

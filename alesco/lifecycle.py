@@ -18,12 +18,14 @@ GitHub states (merged_at / closed_at) or at an unknown time (null), never an inv
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from alesco.github_records import IssueEvent, PullRequest
+from alesco.timestamps import format_timestamp, parse_timestamp
 
 
 class Kind(StrEnum):
@@ -72,12 +74,30 @@ class StageEntry:
     stage: Stage
     entered_at: datetime | None
 
+    def to_json(self) -> dict[str, str | None]:
+        """The shape stored in the database and served by `/v1`."""
+        return {"stage": self.stage.value, "entered_at": format_timestamp(self.entered_at)}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> StageEntry:
+        entered_at = value.get("entered_at")
+        return cls(Stage(value["stage"]), parse_timestamp(entered_at) if entered_at else None)
+
 
 @dataclass(frozen=True)
 class StageReason:
     rule: Rule
     evidence: str | None
     at: datetime | None
+
+    def to_json(self) -> dict[str, str | None]:
+        """The shape stored in the database and served by `/v1`."""
+        return {"rule": self.rule.value, "evidence": self.evidence, "at": format_timestamp(self.at)}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> StageReason:
+        at = value.get("at")
+        return cls(Rule(value["rule"]), value.get("evidence"), parse_timestamp(at) if at else None)
 
 
 @dataclass(frozen=True)

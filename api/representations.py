@@ -12,7 +12,6 @@ from alesco.timestamps import format_timestamp as ts
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
     rfc = proposal.rfc
-    reason = proposal.stage_reason
     return {
         "repo": proposal.repo,
         "number": proposal.number,
@@ -26,10 +25,7 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "author": {"login": proposal.author_login, "avatar_url": proposal.author_avatar_url}
         if proposal.author_login
         else None,
-        "labels": [
-            {"name": label.name, "color": label.color, "description": label.description}
-            for label in proposal.labels
-        ],
+        "labels": [label.to_json() for label in proposal.labels],
         "rfc_number": proposal.rfc_number,
         "abstract": proposal.abstract,
         "rfc": {
@@ -48,17 +44,8 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "closed_at": ts(proposal.closed_at),
         "merged_at": ts(proposal.merged_at),
         "stage_since": ts(proposal.stage_since),
-        "stage_history": [
-            {"stage": entry.stage.value, "entered_at": ts(entry.entered_at)}
-            for entry in proposal.stage_history
-        ],
-        "stage_reason": {
-            "rule": reason.rule.value,
-            "evidence": reason.evidence,
-            "at": ts(reason.at),
-        }
-        if reason
-        else None,
+        "stage_history": [entry.to_json() for entry in proposal.stage_history],
+        "stage_reason": proposal.stage_reason.to_json() if proposal.stage_reason else None,
         "supersedes": list(proposal.supersedes),
         "superseded_by": proposal.superseded_by,
     }
