@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -109,14 +109,34 @@ class Query:
     async def proposals(
         self,
         info: Info[Any, None],
-        state: StateFilterEnum | None = None,  # type: ignore[valid-type]
-        stages: list[StageEnum] | None = None,  # type: ignore[valid-type]
-        kind: KindFilterEnum = KindFilter.RFC,  # type: ignore[valid-type]
-        repo: str | None = None,
-        search: str | None = None,
+        state: Annotated[
+            StateFilterEnum | None,  # type: ignore[valid-type]
+            strawberry.argument(description="OPEN by default; ALL when stages are given."),
+        ] = None,
+        stages: Annotated[
+            list[StageEnum] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only proposals in any of these stages."),
+        ] = None,
+        kind: Annotated[
+            KindFilterEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="RFC by default; OTHER or ALL for other PRs."),
+        ] = KindFilter.RFC,
+        repo: Annotated[
+            str | None, strawberry.argument(description="owner/name; all configured if null.")
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words that must all appear in the title, RFC title or abstract."
+            ),
+        ] = None,
         sort: ProposalSort = ProposalSort.UPDATED_DESC,
-        first: int = DEFAULT_LIMIT,
-        after: str | None = None,
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = (
+            DEFAULT_LIMIT
+        ),
+        after: Annotated[
+            str | None, strawberry.argument(description="endCursor of the previous page.")
+        ] = None,
     ) -> ProposalConnection:
         query = _query(state, stages, kind, repo, search, sort, first, after)
         page = await _read(info, lambda session: list_proposals(session, query))

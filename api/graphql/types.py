@@ -55,20 +55,20 @@ class Author:
     avatar_url: str | None
 
 
-@strawberry.type
+@strawberry.type(description="When a proposal entered a stage (null: not known).")
 class StageChange:
     stage: StageEnum  # type: ignore[valid-type]
     entered_at: datetime | None
 
 
-@strawberry.type
+@strawberry.type(description="Why a proposal has its stage: the rule, its evidence, when.")
 class StageReason:
     rule: RuleEnum  # type: ignore[valid-type]
     evidence: str | None
     at: datetime | None
 
 
-@strawberry.type
+@strawberry.type(description="The RFC file a pull request adds, as its header states.")
 class RfcDocument:
     path: str
     title: str | None
@@ -79,7 +79,7 @@ class RfcDocument:
     updated_at: datetime | None
 
 
-@strawberry.type
+@strawberry.type(description="A pull request of a configured repository, with its RFC lifecycle.")
 class Proposal:
     repo: str
     number: int
@@ -182,7 +182,7 @@ class RateLimit:
     reset_at: datetime | None
 
 
-@strawberry.type
+@strawberry.type(description="Freshness of one upstream source, and what its last sync did.")
 class SourceStatus:
     source: str
     origin: OriginEnum | None  # type: ignore[valid-type]
