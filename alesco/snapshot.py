@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from alesco.github_records import parse_events, parse_files, parse_issue, parse_pulls
 from alesco.github_store import replace_proposals
-from alesco.models import ProposalRow
+from alesco.models import DataVersionRow, ProposalRow
 from alesco.proposal import Proposal, PullFacts, build_proposals
 from alesco.rfc_document import parse_rfc_document, pick_rfc_file
 from alesco.sync_runs import Origin, Outcome, Source, SyncReport, latest_run, record_sync_run
@@ -84,6 +84,8 @@ def read_snapshot(raw: bytes | None = None) -> Snapshot:
 def install_snapshot_if_empty(engine: Engine, now: datetime) -> bool:
     """Load the snapshot when no GitHub data was ever stored; True if it did."""
     with Session(engine) as session, session.begin():
+        # Lock the version row first: replicas starting together install it once (PostgreSQL).
+        session.get(DataVersionRow, 1, with_for_update=True)
         has_data = session.exec(select(ProposalRow.id).limit(1)).first() is not None
         if has_data or latest_run(session, Source.GITHUB, Outcome.SUCCESS) is not None:
             return False

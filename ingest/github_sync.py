@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -22,7 +23,7 @@ from sqlmodel import Session
 from alesco.errors import AlescoError, MalformedUpstream, UpstreamError
 from alesco.github_records import PullFile, PullRequest
 from alesco.github_store import StoredPull, load_stored_pulls, replace_proposals
-from alesco.http_cache import load_http_cache, save_http_cache
+from alesco.http_cache import CachedResponse, load_http_cache, save_http_cache
 from alesco.lifecycle import Kind, derive_kind
 from alesco.proposal import Proposal, PullFacts, build_proposals
 from alesco.rfc_document import RfcDocument, parse_rfc_document, pick_rfc_file
@@ -126,14 +127,39 @@ def _finish_failed(engine: Engine, report: SyncReport, error: Exception, now: da
     )
 
 
+def _load_known(
+    engine: Engine,
+) -> tuple[dict[str, CachedResponse], dict[tuple[str, int], StoredPull]]:
+    with Session(engine) as session:
+        return load_http_cache(session), load_stored_pulls(session)
+
+
+def _store(
+    engine: Engine,
+    collected: list[tuple[Proposal, PullFacts]],
+    fetcher: ConditionalFetcher,
+    report: SyncReport,
+    clock: Callable[[], datetime],
+) -> None:
+    with Session(engine) as session, session.begin():
+        report.changed = replace_proposals(session, collected, Origin.UPSTREAM, clock())
+        save_http_cache(session, fetcher.updated.values())
+        report.items = len(collected)
+        report.outcome = Outcome.SUCCESS
+        report.finished_at = clock()
+        record_sync_run(session, report)
+
+
 async def sync_github(
     settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
 ) -> SyncReport:
-    """Run one GitHub sync of every configured repository; never raises for upstream errors."""
+    """Run one GitHub sync of every configured repository; never raises for upstream errors.
+
+    Database work runs in a worker thread, so an API served from the same event loop keeps
+    answering while a sync reads or writes.
+    """
     report = SyncReport(Source.GITHUB, Origin.UPSTREAM, started_at=clock())
-    with Session(engine) as session:
-        cache = load_http_cache(session)
-        stored = load_stored_pulls(session)
+    cache, stored = await asyncio.to_thread(_load_known, engine)
     async with github_http_client(settings) as client:
         fetcher = ConditionalFetcher(client, cache, clock)
         api = GithubApi(fetcher, settings.github_api_url)
@@ -145,20 +171,14 @@ async def sync_github(
             if not isinstance(error, UpstreamError):
                 logger.exception("sync.crashed", extra={"source": report.source.value})
             _copy_stats(report, fetcher)
-            _finish_failed(engine, report, error, clock())
+            await asyncio.to_thread(_finish_failed, engine, report, error, clock())
             return report
     _copy_stats(report, fetcher)
     try:
-        with Session(engine) as session, session.begin():
-            report.changed = replace_proposals(session, collected, Origin.UPSTREAM, clock())
-            save_http_cache(session, fetcher.updated.values())
-            report.items = len(collected)
-            report.outcome = Outcome.SUCCESS
-            report.finished_at = clock()
-            record_sync_run(session, report)
+        await asyncio.to_thread(_store, engine, collected, fetcher, report, clock)
     except Exception as error:
         logger.exception("sync.store_failed", extra={"source": report.source.value})
-        _finish_failed(engine, report, error, clock())
+        await asyncio.to_thread(_finish_failed, engine, report, error, clock())
         return report
     logger.info(
         "sync.finished",
