@@ -50,3 +50,5 @@ async def test_routing_errors(client, engine, method, path, status):
     assert problem["status"] == status
     assert problem["instance"] == path
     assert problem["detail"]
+    if status == 405:
+        assert response.headers["allow"] == "GET, HEAD"
