@@ -26,24 +26,27 @@ async def client(engine) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def store_synced(engine, proposals, finished=NOW) -> None:
-    """Store proposals the way a successful upstream sync does, with its run row."""
+def record_run(engine, at, outcome=Outcome.SUCCESS, **fields) -> None:
+    """Record one GitHub sync run that started and ended at `at`."""
     with Session(engine) as session, session.begin():
-        changed = replace_proposals(session, proposals, Origin.UPSTREAM, finished)
         record_sync_run(
             session,
             SyncReport(
                 Source.GITHUB,
                 Origin.UPSTREAM,
-                started_at=finished,
-                finished_at=finished,
-                outcome=Outcome.SUCCESS,
-                items=len(proposals),
-                changed=changed,
-                requests=3,
-                not_modified=2,
+                started_at=at,
+                finished_at=at,
+                outcome=outcome,
+                **fields,
             ),
         )
+
+
+def store_synced(engine, proposals, finished=NOW) -> None:
+    """Store proposals the way a successful upstream sync does, with its run row."""
+    with Session(engine) as session, session.begin():
+        changed = replace_proposals(session, proposals, Origin.UPSTREAM, finished)
+    record_run(engine, finished, items=len(proposals), changed=changed, requests=3, not_modified=2)
 
 
 @pytest.fixture

@@ -4,27 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
-
-from alesco.sync_runs import Origin, Outcome, Source, SyncReport, record_sync_run
-from tests.api.conftest import NOW
-
-
-def record_failure(engine, at, reason="upstream_unavailable", error="HTTP 502"):
-    with Session(engine) as session, session.begin():
-        record_sync_run(
-            session,
-            SyncReport(
-                Source.GITHUB,
-                Origin.UPSTREAM,
-                started_at=at,
-                finished_at=at,
-                outcome=Outcome.FAILED,
-                reason=reason,
-                error=error,
-                requests=1,
-            ),
-        )
+from alesco.sync_runs import Outcome
+from tests.api.conftest import NOW, record_run
 
 
 async def test_fresh_after_a_successful_sync(client, committee):
@@ -40,7 +21,14 @@ async def test_fresh_after_a_successful_sync(client, committee):
 
 
 async def test_failed_sync_is_visible_and_data_is_still_served(client, committee):
-    record_failure(committee, NOW + timedelta(minutes=5))
+    record_run(
+        committee,
+        NOW + timedelta(minutes=5),
+        Outcome.FAILED,
+        reason="upstream_unavailable",
+        error="HTTP 502",
+        requests=1,
+    )
     github = (await client.get("/v1/status")).json()["data"]["sources"]["github"]
     assert github["outcome"] == "failed"
     assert github["stale"] is True
@@ -53,17 +41,7 @@ async def test_failed_sync_is_visible_and_data_is_still_served(client, committee
 
 
 async def test_old_success_becomes_stale(client, engine):
-    with Session(engine) as session, session.begin():
-        record_sync_run(
-            session,
-            SyncReport(
-                Source.GITHUB,
-                Origin.UPSTREAM,
-                started_at=NOW - timedelta(hours=2),
-                finished_at=NOW - timedelta(hours=2),
-                outcome=Outcome.SUCCESS,
-            ),
-        )
+    record_run(engine, NOW - timedelta(hours=2))
     github = (await client.get("/v1/status")).json()["data"]["sources"]["github"]
     assert github["stale"] is True
     assert github["stale_since"] == github["last_success_at"]
