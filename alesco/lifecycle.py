@@ -1,7 +1,8 @@
 """Lifecycle of a proposal: kind, stage, outcome, stage history and provenance (pure).
 
 The rules are DESIGN.md's, in this order:
-- Kind: `rfc` when the title starts with the word "RFC" (any case; `rfcs/...` does not count)
+- Kind: `rfc` when the title starts with "RFC" not followed by a letter (any case; so
+  `rfcs/...` does not count)
   or the PR adds a file under `rfcs/` (the template aside); else `other`, with no stage.
 - Open PR: label `vote at next meeting` -> fcp; else `accepted for discussion` -> discussion;
   else submitted (drafts too). Label names match case-insensitively.
@@ -55,7 +56,9 @@ CLOSED_STAGE_LABELS = (
     ("superseded", Stage.SUPERSEDED),
 )
 
-_RFC_TITLE = re.compile(r"^\s*\[?rfc\b", re.IGNORECASE)
+# "RFC" not followed by a letter: `RFC:`, `RFC 12`, `RFC0012`, `[RFC]` count; `rfcs/...` (a
+# path, as in ALESCo #13's title) and words like "RFCs" do not.
+_RFC_TITLE = re.compile(r"^\s*\[?rfc(?![a-z])", re.IGNORECASE)
 
 
 class Rule(StrEnum):

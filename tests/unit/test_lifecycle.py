@@ -351,7 +351,8 @@ KIND_CASES = [
     pytest.param("RFC: Enable KVM on AlmaLinux 9 on ppc64le", (), Kind.RFC, id="title-rfc-colon"),
     pytest.param("rfc - lower case", (), Kind.RFC, id="title-case-insensitive"),
     pytest.param("[RFC] bracketed", (), Kind.RFC, id="title-bracketed"),
-    pytest.param("RFC0009 no space", (), Kind.OTHER, id="title-rfc-glued-is-not-the-word"),
+    pytest.param("RFC0009 no space", (), Kind.RFC, id="title-rfc-number-glued"),
+    pytest.param("RFCs: list them in the README", (), Kind.OTHER, id="title-rfcs-word-other"),
     pytest.param(
         "Adding proposal for github org management",
         ("rfcs/0000-declarative-github-org-management.md",),
