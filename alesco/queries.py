@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -171,7 +170,3 @@ def find_proposals(session: Session, number: int, repo: str | None = None) -> li
     if repo:
         statement = statement.where(func.lower(col(ProposalRow.repo)) == repo.lower())
     return [row_to_proposal(row) for row in session.exec(statement.order_by(col(ProposalRow.repo)))]
-
-
-def list_repositories(session: Session) -> Sequence[str]:
-    return session.exec(select(ProposalRow.repo).distinct().order_by(ProposalRow.repo)).all()
