@@ -1,0 +1,411 @@
+"""Meeting minutes (Markdown, from the AlmaLinux wiki): who attended, what was decided,
+which pull requests were discussed (pure).
+
+The file is parsed with markdown-it into blocks (list items and paragraph lines), each under
+the headings that contain it. A block's role comes from the innermost heading that says what
+it is: member attendees ("ALESCo Member Attendees", "Attendance" under "Members"), people
+unable to attend, board attendees, community attendees, decisions. Attendee sections named
+only "Attendees" / "Present" go to `other_attendees`, which the roster sorts into members and
+others later. Inline forms such as `**Present:** A, B and C` count too.
+
+The real files vary (tests/data/minutes): numbered or bulleted decisions with sub-bullets
+(only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
+bullets, annotations such as `benny Vasquez (not present for full meeting)`, headings at
+level 2 or 3. What cannot be read becomes a warning; a file never fails a sync.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.DOTALL)
+_PULL_URL = re.compile(
+    r"https?://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/pulls?/(\d+)", re.IGNORECASE
+)
+_PULL_SHORT = re.compile(r"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#(\d+)\b")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS.split("|"), 1)}
+_MONTH_FIRST = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})\b", re.I)
+_RECORDER = re.compile(
+    r"^(?:minutes\s+)?(?:recorded|taken|written|kept)\s+by:?\s+(?P<name>.+?)\.?$", re.I
+)
+_RECORDER_LABEL = re.compile(r"^(?:scribe|recorder|note[- ]?taker)\s*:\s*(?P<name>.+?)\.?$", re.I)
+_EDITORS = re.compile(r"^edited\s+by:?\s+(?P<names>.+?)(?:\s+for\s+publishing)?\.?$", re.I)
+_LABELLED_LINE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z /-]{2,40}?)\s*:\s*(?P<value>.+)$")
+_NOTE = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
+_PLACEHOLDER = re.compile(
+    r"^(?:n/?a|none|nobody|no ?one|-+|—|tbd|no\b.*\battendees?|none present)\.?$", re.I
+)
+_DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
+_IGNORED_FILES = frozenset({"index.md", "readme.md", "_index.md", "template.md"})
+
+
+class Role(StrEnum):
+    MEMBERS = "members"
+    ABSENT = "absent"
+    BOARD = "board"
+    COMMUNITY = "community"
+    ATTENDEES = "attendees"  # attendees of no stated kind
+    DECISIONS = "decisions"
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class PullLink:
+    repo: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Minutes:
+    path: str
+    date: date | None
+    title: str | None
+    recorder: str | None
+    editors: tuple[str, ...]
+    member_attendees: tuple[Attendee, ...]
+    absentees: tuple[Attendee, ...]
+    board_attendees: tuple[Attendee, ...]
+    community_attendees: tuple[Attendee, ...]
+    other_attendees: tuple[Attendee, ...]
+    decisions: tuple[str, ...]
+    pull_links: tuple[PullLink, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class _Block:
+    """A top-level list item or a paragraph line, with the headings it sits under."""
+
+    text: str
+    headings: tuple[str, ...]
+    in_list: bool
+
+
+@dataclass
+class _Collected:
+    roles: dict[Role, list[str]] = field(default_factory=lambda: {role: [] for role in Role})
+    seen: set[Role] = field(default_factory=set)
+    recorder: str | None = None
+    editors: tuple[str, ...] = ()
+    fallback_decisions: list[str] = field(default_factory=list)
+
+
+def is_minutes_file(name: str) -> bool:
+    """Markdown files other than index pages and templates."""
+    return name.lower().endswith(".md") and name.lower() not in _IGNORED_FILES
+
+
+def _plain(token: Token) -> str:
+    """The visible text of an inline token: markup dropped, link text kept, breaks as \\n."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+PSEUDO_HEADING_LEVEL = 7  # below every real heading: "**Attendees:**" on its own line
+PSEUDO_HEADING_WORDS = 4
+
+
+def _pseudo_heading(token: Token) -> str | None:
+    """`**Present:**` or `Regrets:` alone on a line acts as a heading for what follows."""
+    text = _plain(token).strip()
+    children = [child for child in token.children or [] if child.type != "text" or child.content]
+    only_strong = (
+        bool(children)
+        and children[0].type == "strong_open"
+        and (
+            children[-1].type == "strong_close"
+            or (children[-1].type == "text" and children[-1].content.strip() == ":")
+        )
+    )
+    if "\n" in text or not (only_strong or text.endswith(":")):
+        return None
+    label = text.rstrip(":").strip()
+    if len(label.split()) > PSEUDO_HEADING_WORDS:
+        return None  # a sentence such as "Discussed policy for adding members:" is prose
+    return label if _classify(label) is not None else None
+
+
+def _table_rows(tokens: list[Token], start: int) -> tuple[list[str], list[list[str]], int]:
+    """Header cells, body rows and the index after `table_close`."""
+    header: list[str] = []
+    rows: list[list[str]] = []
+    index, in_head = start, False
+    while tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open" and not in_head:
+            rows.append([])
+        elif token.type == "inline":
+            cell = " ".join(_plain(token).split())
+            (header if in_head else rows[-1]).append(cell)
+        index += 1
+    return header, rows, index
+
+
+def _table_blocks(
+    header: list[str], rows: list[list[str]], path: tuple[str, ...]
+) -> Iterator[_Block]:
+    lowered = [cell.lower() for cell in header]
+    name_column = next((i for i, cell in enumerate(lowered) if "name" in cell), 0)
+    role_column = next(
+        (i for i, cell in enumerate(lowered) if re.search(r"role|type|group|status", cell)), None
+    )
+    for row in rows:
+        if len(row) <= name_column or not row[name_column]:
+            continue
+        role = row[role_column] if role_column is not None and role_column < len(row) else ""
+        yield _Block(row[name_column], (*path, role) if role else path, in_list=True)
+
+
+def _blocks(tokens: list[Token]) -> Iterator[_Block]:
+    headings: list[tuple[int, str]] = []
+    list_depth = 0
+    item_text_taken: list[bool] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        path = tuple(text for _, text in headings)
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            headings = [h for h in headings if h[0] < level]
+            headings.append((level, _plain(tokens[index + 1]).strip()))
+        elif token.type == "table_open":
+            header, rows, index = _table_rows(tokens, index)
+            yield from _table_blocks(header, rows, path)
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif token.type == "list_item_open":
+            item_text_taken.append(False)
+        elif token.type == "list_item_close":
+            item_text_taken.pop()
+        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
+            text = _plain(token)
+            if list_depth == 0 and (label := _pseudo_heading(token)) is not None:
+                headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
+                headings.append((PSEUDO_HEADING_LEVEL, label))
+            elif list_depth == 0 and text.strip().endswith(":"):
+                # A lead-in sentence ("Discussed policy for ...:") starts new prose.
+                headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
+            elif list_depth == 0:
+                for line in text.split("\n"):
+                    if line.strip():
+                        yield _Block(line.strip(), path, in_list=False)
+            elif list_depth == 1 and not item_text_taken[-1]:
+                item_text_taken[-1] = True
+                yield _Block(" ".join(text.split()), path, in_list=True)
+        index += 1
+
+
+def _classify(heading: str) -> Role | None:
+    text = re.sub(r"[^a-z ]+", " ", heading.lower())
+    if re.search(r"unable|absent|regrets|apolog|not present|excused", text):
+        return Role.ABSENT
+    if "board" in text:
+        return Role.BOARD
+    if re.search(r"community|guest|visitor|observer", text):
+        return Role.COMMUNITY
+    if re.search(r"decision|resolution", text):
+        return Role.DECISIONS
+    if "member" in text:
+        return Role.MEMBERS
+    if re.search(r"attendance|attendees|present|participants|roll call", text):
+        return Role.ATTENDEES
+    return None
+
+
+def _role_of(headings: tuple[str, ...]) -> Role | None:
+    """The innermost heading that names a role; a generic "Attendance" under "Members"
+    means members."""
+    for depth in range(len(headings) - 1, -1, -1):
+        role = _classify(headings[depth])
+        if role is None:
+            continue
+        if role == Role.ATTENDEES and any(
+            _classify(parent) == Role.MEMBERS for parent in headings[:depth]
+        ):
+            return Role.MEMBERS
+        return role
+    return None
+
+
+def _attendee(text: str) -> Attendee | None:
+    text = text.strip().strip("*_").strip()
+    if not text or _PLACEHOLDER.match(text):
+        return None
+    match = _NOTE.match(text)
+    if match and match.group("name"):
+        return Attendee(match.group("name").strip(), match.group("note").strip() or None)
+    return Attendee(text)
+
+
+def _split_names(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r",|;|\band\b|&", value) if part.strip()]
+
+
+def _collect(blocks: Iterator[_Block]) -> _Collected:
+    collected = _Collected()
+    for block in blocks:
+        if not block.in_list:
+            if match := _RECORDER.match(block.text) or _RECORDER_LABEL.match(block.text):
+                collected.recorder = match.group("name").strip()
+                continue
+            if match := _EDITORS.match(block.text):
+                collected.editors = tuple(_split_names(match.group("names")))
+                continue
+            labelled = _LABELLED_LINE.match(block.text)
+            if labelled and (role := _classify(labelled.group("label"))) is not None:
+                collected.seen.add(role)
+                values = (
+                    [labelled.group("value")]
+                    if role == Role.DECISIONS
+                    else _split_names(labelled.group("value"))
+                )
+                collected.roles[role].extend(values)
+                continue
+        role = _role_of(block.headings)
+        if role is None:
+            if _DECISION_PREFIX.match(block.text):
+                collected.fallback_decisions.append(_DECISION_PREFIX.sub("", block.text))
+            continue
+        collected.roles[role].append(block.text)
+    return collected
+
+
+def _headings(tokens: list[Token]) -> list[tuple[int, str]]:
+    return [
+        (int(token.tag[1]), _plain(tokens[index + 1]).strip())
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+def _section_roles(headings: list[tuple[int, str]]) -> set[Role]:
+    """Roles that have a section, even an empty one (e.g. "### Unable to attend")."""
+    roles: set[Role] = set()
+    path: list[tuple[int, str]] = []
+    for level, text in headings:
+        path = [*(entry for entry in path if entry[0] < level), (level, text)]
+        role = _role_of(tuple(heading for _, heading in path))
+        if role is not None:
+            roles.add(role)
+    return roles
+
+
+def _date_in(text: str | None) -> date | None:
+    if not text:
+        return None
+    if match := _ISO_DATE.search(text):
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+    for pattern, order in ((_MONTH_FIRST, (1, 2, 3)), (_DAY_FIRST, (2, 1, 3))):
+        if match := pattern.search(text):
+            month, day, year = (match.group(index) for index in order)
+            try:
+                return date(int(year), _MONTH_NUMBERS[month.lower()], int(day))
+            except ValueError:
+                return None
+    return None
+
+
+def _pull_links(tokens: list[Token]) -> tuple[PullLink, ...]:
+    """Every GitHub pull request the text links, bare or as a Markdown link (the raw
+    inline source holds both), and `owner/repo#N` references."""
+    found: set[PullLink] = set()
+    for token in tokens:
+        if token.type not in ("inline", "html_block"):
+            continue
+        for pattern in (_PULL_URL, _PULL_SHORT):
+            for owner, name, number in pattern.findall(token.content):
+                found.add(PullLink(f"{owner}/{name}", int(number)))
+    return tuple(sorted(found))
+
+
+def _attendees(values: list[str]) -> tuple[Attendee, ...]:
+    people = (_attendee(value) for value in values)
+    return tuple(dict.fromkeys(person for person in people if person is not None))
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """YAML front matter (`title:`, `date:`) as plain strings, and the Markdown after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group("body"))
+    except yaml.YAMLError:
+        data = None
+    fields = {str(k).lower(): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    return fields, text[match.end() :]
+
+
+def parse_minutes(text: str, path: str) -> Minutes:
+    """Read one minutes file; missing parts are empty and explained in `warnings`."""
+    front, body = _front_matter(text.replace("\r\n", "\n"))
+    tokens = _MARKDOWN.parse(body)
+    headings = _headings(tokens)
+    title = next((heading for level, heading in headings if level == 1), front.get("title"))
+    warnings: list[str] = []
+    name = path.rsplit("/", 1)[-1]
+    file_date = _date_in(name)
+    title_date = _date_in(title) or _date_in(front.get("date"))
+    if file_date and title_date and file_date != title_date:
+        warnings.append(f"title says {title_date}, file name says {file_date}; using the name")
+    meeting_date = file_date or title_date
+    if meeting_date is None:
+        warnings.append("no meeting date in the file name or title")
+    collected = _collect(_blocks(tokens))
+    collected.seen |= _section_roles(headings)
+    roles = collected.roles
+    if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
+        warnings.append("no attendance section found")
+    decisions = [
+        " ".join(value.split())
+        for value in roles[Role.DECISIONS]
+        if not _PLACEHOLDER.match(value.strip())
+    ]
+    if Role.DECISIONS not in collected.seen:
+        decisions = collected.fallback_decisions
+    return Minutes(
+        path=path,
+        date=meeting_date,
+        title=title,
+        recorder=collected.recorder,
+        editors=collected.editors,
+        member_attendees=_attendees(roles[Role.MEMBERS]),
+        absentees=_attendees(roles[Role.ABSENT]),
+        board_attendees=_attendees(roles[Role.BOARD]),
+        community_attendees=_attendees(roles[Role.COMMUNITY]),
+        other_attendees=_attendees(roles[Role.ATTENDEES]),
+        decisions=tuple(decisions),
+        pull_links=_pull_links(tokens),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,501 @@
+"""Tests of alesco/minutes.py: every real ALESCo minutes file, with what it must yield
+written out (from the public record), then formats the real files do not show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from alesco.minutes import Attendee, PullLink, is_minutes_file, parse_minutes
+
+MINUTES = Path(__file__).parent.parent / "data" / "minutes"
+ALESCO = "AlmaLinux/ALESCo"
+
+Person = str | tuple[str, str]  # a name, or (name, note)
+
+
+@dataclass
+class Expected:
+    recorder: str | None
+    editors: list[str]
+    members: list[str]
+    absent: list[str]
+    board: list[Person]
+    community: list[Person]
+    decisions: list[str]
+    prs: list[int] = field(default_factory=list)
+
+
+def people(expected: list[Person]) -> tuple[Attendee, ...]:
+    return tuple(
+        Attendee(*entry) if isinstance(entry, tuple) else Attendee(entry) for entry in expected
+    )
+
+
+REAL_FILES = [
+    pytest.param(
+        "2024-07-24.md",
+        Expected(
+            recorder="Cody Robertson",
+            editors=["Cody Robertson", "Jonathan Wright"],
+            members=[
+                "Jonathan Wright",
+                "Cody Robertson",
+                "Andrew Lukoshko",
+                "Elkhan Mammadli",
+                "Ben Thomas",
+                "Neal Gompa",
+            ],
+            absent=[],
+            board=[],
+            community=["Michel Lind"],
+            decisions=[
+                "AlmaLinux 10's default x86_64 microarchitecture build will be v3, following RHEL. Approved building and maintaining x86_64_v2 as a separate architecture for AlmaLinux 10.",
+                "AlmaLinux 10 will have frame pointers enabled, diverging from RHEL 10 which will not have frame pointers.",
+                "AlmaLinux will publish a rolling-style distro build, serving as a continuous beta release, starting with AlmaLinux 10.",
+            ],
+            prs=[],
+        ),
+        id="2024-07-24",
+    ),
+    pytest.param(
+        "2024-08-21.md",
+        Expected(
+            recorder="Jonathan Wright",
+            editors=["Jonathan Wright"],
+            members=[
+                "Jonathan Wright",
+                "Cody Robertson",
+                "Andrew Lukoshko",
+                "Elkhan Mammadli",
+                "Ben Thomas",
+                "Neal Gompa",
+            ],
+            absent=[],
+            board=["benny Vasquez", "Alex Iribarren"],
+            community=[],
+            decisions=["SPICE support to be added back to AlmaLinux 10"],
+            prs=[],
+        ),
+        id="2024-08-21",
+    ),
+    pytest.param(
+        "2024-09-04.md",
+        Expected(
+            recorder="Jonathan Wright",
+            editors=["Jonathan Wright"],
+            members=[
+                "Jonathan Wright",
+                "Cody Robertson",
+                "Andrew Lukoshko",
+                "Elkhan Mammadli",
+                "Ben Thomas",
+                "Neal Gompa",
+            ],
+            absent=[],
+            board=["benny Vasquez"],
+            community=["Lance Albertson"],
+            decisions=["KVM will be supported on POWER in AlmaLinux 10."],
+            prs=[],
+        ),
+        id="2024-09-04",
+    ),
+    pytest.param(
+        "2024-10-02.md",
+        Expected(
+            recorder="Cody Robertson",
+            editors=["Cody Robertson"],
+            members=[
+                "Andrew Lukoshko",
+                "Cody Robertson",
+                "Elkhan Mammadli",
+                "Jonathan Wright",
+                "Neal Gompa",
+            ],
+            absent=["Ben Thomas"],
+            board=["Alex Iribarren", "benny Vasquez"],
+            community=[],
+            decisions=["Rebuilding EPEL for x86_64_v2"],
+            prs=[],
+        ),
+        id="2024-10-02",
+    ),
+    pytest.param(
+        "2025-01-08.md",
+        Expected(
+            recorder="Cody Robertson",
+            editors=[],
+            members=[
+                "Andrew Lukoshko",
+                "Ben Thomas",
+                "Cody Robertson",
+                "Elkhan Mammadli",
+                "Neal Gompa",
+            ],
+            absent=["Jonathan Wright"],
+            board=["Alex Iribarren", "benny Vasquez"],
+            community=["Luna Jernberg"],
+            decisions=[
+                "Confirm marketing requests (Reddit AMA, Q&A Video, updated ALESCo blog post)",
+                "Official security reporting workflows, starting with security.txt publishing",
+            ],
+            prs=[],
+        ),
+        id="2025-01-08",
+    ),
+    pytest.param(
+        "2025-01-22.md",
+        Expected(
+            recorder="Jonathan Wright",
+            editors=["Jonathan Wright"],
+            members=[
+                "Andrew Lukoshko",
+                "Elkhan Mammadli",
+                "Jonathan Wright",
+                "Neal Gompa",
+                "Ben Thomas",
+            ],
+            absent=["Cody Robertson"],
+            board=[],
+            community=["Luna Jernberg"],
+            decisions=[],
+            prs=[],
+        ),
+        id="2025-01-22",
+    ),
+    pytest.param(
+        "2025-04-02.md",
+        Expected(
+            recorder="Jonathan Wright",
+            editors=["Jonathan Wright"],
+            members=[
+                "Andrew Lukoshko",
+                "Elkhan Mammadli",
+                "Jonathan Wright",
+                "Neal Gompa",
+                "Ben Thomas",
+            ],
+            absent=["Cody Robertson"],
+            board=["benny Vasquez"],
+            community=[],
+            decisions=["Merged updated ALESCo Policy/Workflow for RFCs"],
+            prs=[3, 4, 5],
+        ),
+        id="2025-04-02",
+    ),
+    pytest.param(
+        "2025-04-16.md",
+        Expected(
+            recorder="Neal Gompa",
+            editors=["Neal Gompa"],
+            members=["Neal Gompa", "Ben Thomas", "Elkhan Mammadli", "Jonathan Wright"],
+            absent=["Andrew Lukoshko", "Cody Robertson"],
+            board=[],
+            community=["Lance Albertson"],
+            decisions=["The RFC to build an x86_64-v1 variant of AlmaLinux 10 was REJECTED"],
+            prs=[3, 4],
+        ),
+        id="2025-04-16",
+    ),
+    pytest.param(
+        "2025-05-14.md",
+        Expected(
+            recorder="Cody Robertson",
+            editors=["Cody Robertson"],
+            members=[
+                "Andrew Lukoshko",
+                "Ben Thomas",
+                "Cody Robertson",
+                "Elkhan Mammadli",
+                "Jonathan Wright",
+                "Neal Gompa",
+            ],
+            absent=[],
+            board=[("benny Vasquez", "not present for full meeting")],
+            community=[
+                "Boris Burkov",
+                "Davide Cavalca",
+                "Koichiro Iwao",
+                "Lance Albertson",
+                "Luna Jernberg",
+                "Michel Lind",
+            ],
+            decisions=[
+                "Enable KVM on PPC64LE for AlmaLinux 9",
+                "Ship NVIDIA open-source driver via AlmaLinux add-on repo (AlmaLinux 9 & AlmaLinux 10)",
+                'Offer btrfs as a Tech Preview (initially in "Kitten" branch)',
+            ],
+            prs=[3, 6, 8, 9, 10],
+        ),
+        id="2025-05-14",
+    ),
+    pytest.param(
+        "2025-05-28.md",
+        Expected(
+            recorder="Neal Gompa",
+            editors=["Neal Gompa"],
+            members=["Neal Gompa", "Andrew Lukoshko", "Ben Thomas", "Jonathan Wright"],
+            absent=["Elkhan Mammadli", "Cody Robertson"],
+            board=[],
+            community=["Davide Cavalca", "Lance Albertson", "Luna Jernberg"],
+            decisions=[
+                "The RFC to enable CRB by default for AlmaLinux 10+ was APPROVED",
+                "The RFC to show the GNOME dynamic workspace indicator on GNOME was APPROVED",
+            ],
+            prs=[6, 9, 10],
+        ),
+        id="2025-05-28",
+    ),
+    pytest.param(
+        "2025-07-09.md",
+        Expected(
+            recorder="Jonathan Wright",
+            editors=["Jonathan Wright"],
+            members=[
+                "Neal Gompa",
+                "Andrew Lukoshko",
+                "Ben Thomas",
+                "Jonathan Wright",
+                "Cody Robertson",
+                "Elkhan Mammadli",
+            ],
+            absent=[],
+            board=["Alex Iribarren"],
+            community=["Luna Jernberg", "Kevin Fox", "Lance Albertson", ("TJ Walton", "briefly")],
+            decisions=["New ALESCo Chair - Jonathan Wright"],
+            prs=[],
+        ),
+        id="2025-07-09",
+    ),
+    pytest.param(
+        "2025-08-20.md",
+        Expected(
+            recorder="Jonathan Wright",
+            editors=["Jonathan Wright"],
+            members=[
+                "Neal Gompa",
+                "Andrew Lukoshko",
+                "Ben Thomas",
+                "Jonathan Wright",
+                "Cody Robertson",
+            ],
+            absent=[],
+            board=[],
+            community=["Brynn Macpherson"],
+            decisions=[
+                "New ALESCo Chair - Andrew Lukoshko",
+                "New Meeting Time",
+                "Elkhan opted to step down from ALESCo on 2025-07-31",
+            ],
+            prs=[],
+        ),
+        id="2025-08-20",
+    ),
+    pytest.param(
+        "2025-09-04.md",
+        Expected(
+            recorder="Andrew Lukoshko",
+            editors=["Andrew Lukoshko"],
+            members=["Neal Gompa", "Andrew Lukoshko", "Ben Thomas", "Cody Robertson"],
+            absent=["Jonathan Wright"],
+            board=[],
+            community=["Lance Albertson"],
+            decisions=[],
+            prs=[],
+        ),
+        id="2025-09-04",
+    ),
+    pytest.param(
+        "2025-10-02.md",
+        Expected(
+            recorder="Andrew Lukoshko",
+            editors=["Andrew Lukoshko"],
+            members=["Neal Gompa", "Andrew Lukoshko", "Ben Thomas", "Cody Robertson"],
+            absent=["Jonathan Wright"],
+            board=[],
+            community=["Lance Albertson"],
+            decisions=[],
+            prs=[],
+        ),
+        id="2025-10-02",
+    ),
+    pytest.param(
+        "2025-10-16.md",
+        Expected(
+            recorder="Andrew Lukoshko",
+            editors=["Andrew Lukoshko"],
+            members=["Andrew Lukoshko", "Ben Thomas", "Jonathan Wright"],
+            absent=["Cody Robertson", "Neal Gompa"],
+            board=[],
+            community=["Lance Albertson"],
+            decisions=[],
+            prs=[15],
+        ),
+        id="2025-10-16",
+    ),
+    pytest.param(
+        "2025-10-30.md",
+        Expected(
+            recorder="Andrew Lukoshko",
+            editors=["Andrew Lukoshko"],
+            members=[
+                "Andrew Lukoshko",
+                "Ben Thomas",
+                "Cody Robertson",
+                "Jonathan Wright",
+                "Neal Gompa",
+            ],
+            absent=[],
+            board=[],
+            community=["Davide Cavalca", "Lance Albertson"],
+            decisions=[],
+            prs=[15],
+        ),
+        id="2025-10-30",
+    ),
+    pytest.param(
+        "2025-11-13.md",
+        Expected(
+            recorder="Andrew Lukoshko",
+            editors=["Andrew Lukoshko"],
+            members=["Andrew Lukoshko", "Ben Thomas", "Jonathan Wright", "Neal Gompa"],
+            absent=["Cody Robertson"],
+            board=[],
+            community=["Lance Albertson"],
+            decisions=[],
+            prs=[15],
+        ),
+        id="2025-11-13",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), REAL_FILES)
+def test_real_minutes(name, expected):
+    minutes = parse_minutes((MINUTES / name).read_text(), f"docs/alesco/meeting-minutes/{name}")
+    assert minutes.date == date.fromisoformat(name.removesuffix(".md"))
+    assert minutes.recorder == expected.recorder
+    assert list(minutes.editors) == expected.editors
+    assert minutes.member_attendees == people(expected.members)
+    assert minutes.absentees == people(expected.absent)
+    assert minutes.board_attendees == people(expected.board)
+    assert minutes.community_attendees == people(expected.community)
+    assert list(minutes.decisions) == expected.decisions
+    assert [link.number for link in minutes.pull_links if link.repo == ALESCO] == expected.prs
+    assert minutes.other_attendees == ()
+    assert minutes.warnings == ()
+
+
+def test_every_real_file_has_a_case():
+    covered = {param.values[0] for param in REAL_FILES}
+    assert covered == {path.name for path in MINUTES.glob("*.md")}
+
+
+def test_generic_attendees_front_matter_and_short_references():
+    text = """---
+title: ALESCo weekly sync
+date: 2026-10-01
+---
+
+# ALESCo weekly sync
+
+## Attendees
+
+- Ann Member
+- Guest Person (first time)
+
+## Decisions
+
+1. Adopt [RFC 12](https://github.com/AlmaLinux/ALESCo/pull/12)
+2. Close AlmaLinux/ALESCo#13 in favour of #14
+"""
+    minutes = parse_minutes(text, "minutes/weekly-sync.md")
+    assert minutes.date == date(2026, 10, 1)
+    assert minutes.title == "ALESCo weekly sync"
+    assert minutes.member_attendees == ()
+    assert minutes.other_attendees == (
+        Attendee("Ann Member"),
+        Attendee("Guest Person", "first time"),
+    )
+    assert minutes.decisions == ("Adopt RFC 12", "Close AlmaLinux/ALESCo#13 in favour of #14")
+    assert minutes.pull_links == (PullLink(ALESCO, 12), PullLink(ALESCO, 13))
+    assert minutes.warnings == ()
+
+
+def test_inline_labelled_lines():
+    text = (
+        "# Minutes 2026-10-15\n\n**Present:** Ann Member, Bo Member and Cy Member  \n"
+        "**Regrets:** Di Member\n**Guests:** Ed Visitor; Flo Visitor\n\n"
+        "Decision: ship the thing\n"
+    )
+    minutes = parse_minutes(text, "2026-10-15.md")
+    assert [a.name for a in minutes.other_attendees] == ["Ann Member", "Bo Member", "Cy Member"]
+    assert minutes.absentees == (Attendee("Di Member"),)
+    assert minutes.community_attendees == (Attendee("Ed Visitor"), Attendee("Flo Visitor"))
+    assert minutes.decisions == ("ship the thing",)
+
+
+def test_bold_lines_act_as_headings():
+    text = (
+        "# 2026-10-29\n\n**Members present:**\n\n- Ann Member\n- Bo Member\n\n"
+        "**Board**\n\n- Cat Board\n\nDiscussed policy for adding new members:\n\n- not a person\n"
+    )
+    minutes = parse_minutes(text, "2026-10-29.md")
+    assert minutes.member_attendees == (Attendee("Ann Member"), Attendee("Bo Member"))
+    assert minutes.board_attendees == (Attendee("Cat Board"),)
+
+
+def test_attendance_table_with_roles():
+    text = (
+        "# Meeting 2026-11-12\n\n## Attendance\n\n| Name | Role |\n|---|---|\n"
+        "| Ann Member | ALESCo member |\n| Cat Board | Board |\n| Ed Visitor | Community |\n"
+        "| Di Member | Absent |\n"
+    )
+    minutes = parse_minutes(text, "2026-11-12.md")
+    assert minutes.member_attendees == (Attendee("Ann Member"),)
+    assert minutes.board_attendees == (Attendee("Cat Board"),)
+    assert minutes.community_attendees == (Attendee("Ed Visitor"),)
+    assert minutes.absentees == (Attendee("Di Member"),)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("# ALESCo Meeting, 16 April 2025", date(2025, 4, 16)),
+        ("# ALESCo Meeting: April 16th, 2025", date(2025, 4, 16)),
+        ("# ALESCo Meeting (2025-04-16)", date(2025, 4, 16)),
+    ],
+)
+def test_dates_in_titles(title, expected):
+    assert parse_minutes(f"{title}\n", "notes.md").date == expected
+
+
+def test_title_and_file_name_disagree():
+    minutes = parse_minutes("# ALESCo Meeting Minutes (2024-07-24)\n", "2024-09-04.md")
+    assert minutes.date == date(2024, 9, 4)
+    assert minutes.warnings == (
+        "title says 2024-07-24, file name says 2024-09-04; using the name",
+        "no attendance section found",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\x00\x01 binary junk", "```\nunclosed code", "<table><tr><td>html</td></tr>", "# \n\n-"],
+)
+def test_unreadable_files_give_warnings_not_errors(text):
+    minutes = parse_minutes(text, "notes.md")
+    assert minutes.date is None
+    assert "no meeting date in the file name or title" in minutes.warnings
+    assert "no attendance section found" in minutes.warnings
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("2025-04-16.md", True), ("index.md", False), ("README.md", False), ("notes.txt", False)],
+)
+def test_is_minutes_file(name, expected):
+    assert is_minutes_file(name) is expected
