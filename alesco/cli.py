@@ -92,13 +92,13 @@ def _prepare_database(settings: Settings) -> Engine:
 def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     import uvicorn
 
-    from alesco.snapshot import install_snapshot_if_empty
+    from alesco.snapshot import install_snapshot
     from api.app import create_app
     from ingest.worker import run_forever
 
     engine = _prepare_database(settings)
-    if install_snapshot_if_empty(engine, utc_now()):
-        logger.info("snapshot.serving", extra={"hint": "data comes from the bundled snapshot"})
+    if installed := install_snapshot(engine, utc_now()):
+        logger.info("snapshot.serving", extra={"sources": [source.value for source in installed]})
     app = create_app(settings, engine)
     config = uvicorn.Config(
         app, host=host, port=port, access_log=False, log_config=None, proxy_headers=True

@@ -1,7 +1,7 @@
 """Opaque pagination cursors: the sort order and the position of the last item seen.
 
-Keyset pagination (not offsets): a page boundary stays put when proposals are added or
-change while a client pages through. Clients must treat the string as opaque.
+Keyset pagination (not offsets): a page boundary stays put when items are added or change
+while a client pages through. Clients must treat the string as opaque.
 """
 
 from __future__ import annotations
@@ -20,26 +20,25 @@ class InvalidCursor(ValueError):
 @dataclass(frozen=True)
 class Cursor:
     sort: str
-    key: str | int
-    repo: str
-    number: int
+    position: tuple[str | int, ...]
 
     def encode(self) -> str:
-        raw = orjson.dumps([self.sort, self.key, self.repo, self.number])
+        raw = orjson.dumps([self.sort, *self.position])
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, text: str) -> Cursor:
+    def decode(cls, text: str, size: int) -> Cursor:
+        """Decode a cursor whose position has `size` parts."""
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            sort, key, repo, number = orjson.loads(raw)
+            sort, *position = orjson.loads(raw)
         except (binascii.Error, ValueError, TypeError) as error:
             raise InvalidCursor("not a cursor this API issued") from error
-        if not (
+        valid = (
             isinstance(sort, str)
-            and isinstance(key, str | int)
-            and isinstance(repo, str)
-            and isinstance(number, int)
-        ):
+            and len(position) == size
+            and all(isinstance(part, str | int) and not isinstance(part, bool) for part in position)
+        )
+        if not valid:
             raise InvalidCursor("not a cursor this API issued")
-        return cls(sort, key, repo, number)
+        return cls(sort, tuple(position))

@@ -81,6 +81,17 @@ class PullFile:
 
 
 @dataclass(frozen=True)
+class ContentEntry:
+    """One entry of a contents-API directory listing."""
+
+    name: str
+    path: str
+    sha: str | None
+    type: str
+    html_url: str | None
+
+
+@dataclass(frozen=True)
 class IssueRecord:
     number: int
     closed_by: str | None
@@ -218,6 +229,24 @@ def parse_issue(value: object) -> IssueRecord:
     number = _field(record, "number", int, "issue")
     closed_by = parse_user(record.get("closed_by"), f"issue #{number} closed_by")
     return IssueRecord(number=number, closed_by=closed_by.login if closed_by else None)
+
+
+def parse_directory(value: object, path: str) -> list[ContentEntry]:
+    """A `GET /repos/{o}/{r}/contents/{dir}` listing (a file there answers an object)."""
+    what = f"contents of {path}"
+    entries = []
+    for item in _list(value, f"{what} (expected a directory)"):
+        record = _mapping(item, what)
+        entries.append(
+            ContentEntry(
+                name=_field(record, "name", str, what),
+                path=_field(record, "path", str, what),
+                sha=_optional(record, "sha", str, what),
+                type=_field(record, "type", str, what),
+                html_url=_optional(record, "html_url", str, what),
+            )
+        )
+    return entries
 
 
 def parse_content_text(value: object, path: str) -> str:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from alesco.data_version import bump_data_version
@@ -19,6 +18,7 @@ from alesco.github_records import IssueEvent, Label
 from alesco.lifecycle import Kind, Stage, StageEntry, StageReason
 from alesco.models import ProposalEventRow, ProposalRow
 from alesco.proposal import Proposal, PullFacts
+from alesco.replacement import replace_rows
 from alesco.rfc_document import RfcDocument
 from alesco.sync_runs import Origin
 
@@ -149,26 +149,6 @@ def load_stored_pulls(session: Session) -> dict[tuple[str, int], StoredPull]:
     }
 
 
-def _stored_columns(session: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    proposals = [
-        row.model_dump(exclude={"id"})
-        for row in session.exec(
-            select(ProposalRow).order_by(col(ProposalRow.repo), col(ProposalRow.number))
-        )
-    ]
-    events = [
-        row.model_dump(exclude={"id"})
-        for row in session.exec(
-            select(ProposalEventRow).order_by(
-                col(ProposalEventRow.repo),
-                col(ProposalEventRow.number),
-                col(ProposalEventRow.position),
-            )
-        )
-    ]
-    return proposals, events
-
-
 def replace_proposals(
     session: Session,
     proposals: Sequence[tuple[Proposal, PullFacts]],
@@ -184,11 +164,18 @@ def replace_proposals(
         for proposal, facts in ordered
         for position, event in enumerate(facts.events)
     ]
-    if (new_proposals, new_events) == _stored_columns(session):
-        return False
-    session.execute(delete(ProposalEventRow))
-    session.execute(delete(ProposalRow))
-    session.add_all(ProposalRow(**columns) for columns in new_proposals)
-    session.add_all(ProposalEventRow(**columns) for columns in new_events)
-    bump_data_version(session, now)
-    return True
+    without_id = frozenset({"id"})
+    proposals_changed = replace_rows(
+        session, ProposalRow, new_proposals, (ProposalRow.repo, ProposalRow.number), without_id
+    )
+    events_changed = replace_rows(
+        session,
+        ProposalEventRow,
+        new_events,
+        (ProposalEventRow.repo, ProposalEventRow.number, ProposalEventRow.position),
+        without_id,
+    )
+    if proposals_changed or events_changed:
+        bump_data_version(session, now)
+        return True
+    return False

@@ -160,3 +160,63 @@ class DataVersionRow(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = _time(nullable=False)
+
+
+class CalendarEventRow(SQLModel, table=True):
+    """A scheduled meeting from Indico or an iCalendar feed; kept when it vanishes upstream."""
+
+    __tablename__ = "calendar_event"
+
+    uid: str = Field(primary_key=True, max_length=500)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    starts_at: datetime = _time(nullable=False, index=True)
+    ends_at: datetime | None = _time()
+    timezone: str | None = Field(default=None, max_length=64)
+    url: str | None = Field(default=None, max_length=500)
+    location: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    cancelled: bool = False
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    removed_upstream: bool = False
+    origin: str = Field(max_length=20)
+
+
+class MinutesRow(SQLModel, table=True):
+    """One minutes file: its text (to re-parse without refetching) and what it says."""
+
+    __tablename__ = "minutes"
+
+    path: str = Field(primary_key=True, max_length=500)
+    sha: str | None = Field(default=None, max_length=64)
+    url: str | None = Field(default=None, max_length=500)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    date: str | None = Field(default=None, max_length=10, index=True)
+    title: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    recorder: str | None = Field(default=None, max_length=200)
+    editors: list[str] = _json()
+    member_attendees: list[dict[str, Any]] = _json()
+    absentees: list[dict[str, Any]] = _json()
+    board_attendees: list[dict[str, Any]] = _json()
+    community_attendees: list[dict[str, Any]] = _json()
+    other_attendees: list[dict[str, Any]] = _json()
+    decisions: list[str] = _json()
+    pull_links: list[dict[str, Any]] = _json()
+    warnings: list[str] = _json()
+    origin: str = Field(max_length=20)
+
+
+class MemberRow(SQLModel, table=True):
+    """One roster entry, in roster order."""
+
+    __tablename__ = "member"
+
+    position: int = Field(primary_key=True)
+    name: str = Field(max_length=200)
+    github: str | None = Field(default=None, max_length=100)
+    title: str | None = Field(default=None, max_length=200)
+    affiliation: str | None = Field(default=None, max_length=200)
+    avatar: str | None = Field(default=None, max_length=500)
+    joined: str | None = Field(default=None, max_length=10)
+    left: str | None = Field(default=None, max_length=10)
+    aliases: list[str] = _json()
+    chair_terms: list[dict[str, Any]] = _json()
+    origin: str = Field(max_length=20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -113,6 +114,9 @@ def _filters(query: ProposalQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
+PROPOSAL_CURSOR_SIZE = 3  # (sort key, repo, number)
+
+
 def cursor_for(proposal: Proposal, sort: SortOrder) -> Cursor:
     """The cursor that resumes a `sort`-ordered list right after `proposal`."""
     name = sort.value.lstrip("-")
@@ -124,24 +128,27 @@ def cursor_for(proposal: Proposal, sort: SortOrder) -> Cursor:
             format_timestamp(proposal.updated_at if name == "updated" else proposal.created_at)
             or ""
         )
-    return Cursor(sort.value, key, proposal.repo, proposal.number)
+    return Cursor(sort.value, (key, proposal.repo, proposal.number))
 
 
 def _after(cursor: Cursor, sort: SortOrder) -> ColumnElement[bool]:
     if cursor.sort != sort.value:
         raise InvalidCursor(f"cursor was issued for sort={cursor.sort}, not sort={sort.value}")
     column = sort.column
+    raw_key, repo, number = cursor.position
     try:
-        key: Any = cursor.key if column is ProposalRow.number else parse_timestamp(str(cursor.key))
+        key: Any = raw_key if column is ProposalRow.number else parse_timestamp(str(raw_key))
     except ValueError as error:
         raise InvalidCursor("not a cursor this API issued") from error
-    if column is ProposalRow.number and not isinstance(key, int):
+    if (column is ProposalRow.number and not isinstance(key, int)) or not (
+        isinstance(repo, str) and isinstance(number, int)
+    ):
         raise InvalidCursor("not a cursor this API issued")
     position = tuple_(col(column), col(ProposalRow.repo), col(ProposalRow.number))
     bound = tuple_(
         literal(key, type_=column.type),
-        literal(cursor.repo, type_=ProposalRow.repo.type),  # type: ignore[attr-defined]
-        literal(cursor.number, type_=ProposalRow.number.type),  # type: ignore[attr-defined]
+        literal(repo, type_=ProposalRow.repo.type),  # type: ignore[attr-defined]
+        literal(number, type_=ProposalRow.number.type),  # type: ignore[attr-defined]
     )
     return position < bound if sort.descending else position > bound
 
@@ -170,3 +177,21 @@ def find_proposals(session: Session, number: int, repo: str | None = None) -> li
     if repo:
         statement = statement.where(func.lower(col(ProposalRow.repo)) == repo.lower())
     return [row_to_proposal(row) for row in session.exec(statement.order_by(col(ProposalRow.repo)))]
+
+
+def find_proposals_by_keys(
+    session: Session, keys: Sequence[tuple[str, int]]
+) -> dict[tuple[str, int], Proposal]:
+    """Proposals for (repo, number) keys in one query; repos match case-insensitively and
+    the result is keyed by the lower-cased repo."""
+    if not keys:
+        return {}
+    wanted = {(repo.lower(), number) for repo, number in keys}
+    numbers = sorted({number for _, number in wanted})
+    rows = session.exec(select(ProposalRow).where(col(ProposalRow.number).in_(numbers)))
+    found = {}
+    for row in rows:
+        key = (row.repo.lower(), row.number)
+        if key in wanted:
+            found[key] = row_to_proposal(row)
+    return found

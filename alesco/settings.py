@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_PATTERN = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         validation_alias=_env("ALESCO_INDICO_CATEGORY"),
         description="Indico category holding the committee's meetings.",
     )
+    meetings_ics_url: str | None = Field(
+        default=None,
+        validation_alias=_env("ALESCO_MEETINGS_ICS_URL"),
+        description="An iCalendar URL to read meetings from instead of the Indico export.",
+    )
     minutes_repo: str = Field(
         default="AlmaLinux/wiki",
         validation_alias=_env("ALESCO_MINUTES_REPO"),
@@ -106,18 +111,28 @@ class Settings(BaseSettings):
                 raise ValueError(f"{repo!r} is not an owner/name repository")
         return value
 
-    @field_validator("github_token", "webhook_secret", "roster", mode="before")
+    @field_validator("github_token", "webhook_secret", "roster", "meetings_ics_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`GITHUB_TOKEN=` (as compose writes an unset variable) means no token, not ""."""
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("github_api_url", "indico_url")
+    @field_validator("minutes_repo")
     @classmethod
-    def _strip_slash(cls, value: str) -> str:
+    def _check_minutes_repo(cls, value: str) -> str:
+        if not re.match(REPO_PATTERN, value):
+            raise ValueError(f"{value!r} is not an owner/name repository")
+        return value
+
+    @field_validator("github_api_url", "indico_url", "meetings_ics_url")
+    @classmethod
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http(s) URL")
-        return value.rstrip("/")
+        # Base URLs lose a trailing slash (paths are appended); a feed URL is kept verbatim.
+        return value if info.field_name == "meetings_ics_url" else value.rstrip("/")
 
     @property
     def environment_names(self) -> dict[str, str]:

@@ -1,10 +1,11 @@
 """The bundled snapshot: real ALESCo data shipped in the package, served until a sync.
 
-`alesco serve` on an empty database installs it, so a fresh checkout serves real-looking
-data offline at once; `/v1/status` then says the data came from the snapshot and when it
-was built. The file holds GitHub's own wire format (pulls list, issue events, PR files,
-RFC file texts, closers), so it goes through the same parsers and derivations as a live
-sync. Its provenance, including which values are reconstructed, is in `data/README.md`.
+`alesco serve` installs it for every source that never synced, so a fresh checkout serves
+real-looking data offline at once; `/v1/status` then says which data came from the
+snapshot and when it was built. It holds upstream wire formats (GitHub's pulls list, issue
+events, PR files and RFC texts; the wiki's minutes files; an Indico export), so it goes
+through the same parsers and derivations as a live sync; the roster is the bundled
+`roster.yaml`. Provenance, including which values are reconstructed: `data/README.md`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from alesco.calendar import CalendarEvent, parse_indico_export
+from alesco.committee_store import MinutesFile, replace_calendar, replace_minutes, replace_roster
 from alesco.github_records import parse_events, parse_files, parse_issue, parse_pulls
 from alesco.github_store import replace_proposals
-from alesco.models import DataVersionRow, ProposalRow
+from alesco.minutes import parse_minutes
+from alesco.models import DataVersionRow
 from alesco.proposal import Proposal, PullFacts, build_proposals
 from alesco.rfc_document import parse_rfc_document, pick_rfc_file
+from alesco.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
 from alesco.sync_runs import Origin, Outcome, Source, SyncReport, latest_run, record_sync_run
 from alesco.timestamps import parse_timestamp
 
@@ -36,6 +41,9 @@ SNAPSHOT_FILE = "snapshot.json"
 class Snapshot:
     built_at: datetime
     proposals: list[tuple[Proposal, PullFacts]]
+    events: list[CalendarEvent]
+    minutes: list[MinutesFile]
+    roster: tuple[RosterMember, ...]
 
 
 def repository_facts(dump: dict[str, Any]) -> list[PullFacts]:
@@ -69,8 +77,18 @@ def repository_facts(dump: dict[str, Any]) -> list[PullFacts]:
     return facts
 
 
+def _minutes_files(entries: list[dict[str, Any]]) -> list[MinutesFile]:
+    files = []
+    for entry in entries:
+        minutes = parse_minutes(entry["text"], entry["path"])
+        files.append(
+            MinutesFile(entry["path"], entry.get("sha"), entry.get("url"), entry["text"], minutes)
+        )
+    return files
+
+
 def read_snapshot(raw: bytes | None = None) -> Snapshot:
-    """Parse the bundled snapshot (or `raw`, in its format) into derived proposals."""
+    """Parse the bundled snapshot (or `raw`, in its format) into what each source stores."""
     if raw is None:
         raw = resources.files("alesco.data").joinpath(SNAPSHOT_FILE).read_bytes()
     document = orjson.loads(raw)
@@ -78,31 +96,59 @@ def read_snapshot(raw: bytes | None = None) -> Snapshot:
     for dump in document["repositories"]:
         facts = repository_facts(dump)
         proposals += zip(build_proposals(dump["repo"], facts), facts, strict=True)
-    return Snapshot(built_at=parse_timestamp(document["built_at"]), proposals=proposals)
+    meetings = document.get(
+        "meetings", {"indico_url": "https://events.almalinux.org", "export": {"results": []}}
+    )
+    return Snapshot(
+        built_at=parse_timestamp(document["built_at"]),
+        proposals=proposals,
+        events=parse_indico_export(meetings["export"], meetings["indico_url"]),
+        minutes=_minutes_files(document.get("minutes", [])),
+        roster=parse_roster(bundled_roster_text(), BUNDLED_ROSTER),
+    )
 
 
-def install_snapshot_if_empty(engine: Engine, now: datetime) -> bool:
-    """Load the snapshot when no GitHub data was ever stored; True if it did."""
+def _install(session: Session, source: Source, snapshot: Snapshot, now: datetime) -> int:
+    """Store one source's share of the snapshot; returns how many items it holds."""
+    if source == Source.GITHUB:
+        replace_proposals(session, snapshot.proposals, Origin.SNAPSHOT, now)
+        return len(snapshot.proposals)
+    if source == Source.MEETINGS:
+        window = (now, now)  # nothing stored yet, so nothing can be "gone upstream"
+        replace_calendar(session, snapshot.events, window, Origin.SNAPSHOT, now)
+        return len(snapshot.events)
+    if source == Source.MINUTES:
+        replace_minutes(session, snapshot.minutes, Origin.SNAPSHOT, now)
+        return len(snapshot.minutes)
+    replace_roster(session, snapshot.roster, Origin.SNAPSHOT, now)
+    return len(snapshot.roster)
+
+
+def install_snapshot(engine: Engine, now: datetime) -> list[Source]:
+    """Load the snapshot's share of every source that never synced; returns those sources."""
+    installed: list[Source] = []
     with Session(engine) as session, session.begin():
         # Lock the version row first: replicas starting together install it once (PostgreSQL).
         session.get(DataVersionRow, 1, with_for_update=True)
-        has_data = session.exec(select(ProposalRow.id).limit(1)).first() is not None
-        if has_data or latest_run(session, Source.GITHUB, Outcome.SUCCESS) is not None:
-            return False
+        missing = [s for s in Source if latest_run(session, s, Outcome.SUCCESS) is None]
+        if not missing:
+            return []
         snapshot = read_snapshot()
-        changed = replace_proposals(session, snapshot.proposals, Origin.SNAPSHOT, now)
-        record_sync_run(
-            session,
-            SyncReport(
-                source=Source.GITHUB,
-                origin=Origin.SNAPSHOT,
-                started_at=now,
-                finished_at=now,
-                outcome=Outcome.SUCCESS,
-                items=len(snapshot.proposals),
-                changed=changed,
-                snapshot_built_at=snapshot.built_at,
-            ),
-        )
-    logger.info("snapshot.installed", extra={"items": len(snapshot.proposals)})
-    return True
+        for source in missing:
+            items = _install(session, source, snapshot, now)
+            record_sync_run(
+                session,
+                SyncReport(
+                    source=source,
+                    origin=Origin.SNAPSHOT,
+                    started_at=now,
+                    finished_at=now,
+                    outcome=Outcome.SUCCESS,
+                    items=items,
+                    changed=True,
+                    snapshot_built_at=snapshot.built_at,
+                ),
+            )
+            installed.append(source)
+    logger.info("snapshot.installed", extra={"sources": [source.value for source in installed]})
+    return installed

@@ -17,6 +17,9 @@ from alesco.models import SyncRunRow
 
 class Source(StrEnum):
     GITHUB = "github"
+    MEETINGS = "meetings"
+    MINUTES = "minutes"
+    ROSTER = "roster"
 
 
 class Origin(StrEnum):

@@ -16,6 +16,8 @@ from api.graphql.schema import schema
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.health import healthz, readyz
 from api.routes.index import index
+from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
+from api.routes.members import members_list
 from api.routes.proposals import proposal_detail, proposals_list
 from api.routes.status import status
 
@@ -27,6 +29,11 @@ def create_app(
         Route("/", index, methods=["GET"]),
         Route("/v1/proposals", proposals_list, methods=["GET"]),
         Route("/v1/proposals/{number}", proposal_detail, methods=["GET"]),
+        Route("/v1/meetings", meetings_list, methods=["GET"]),
+        Route("/v1/meetings.ics", meetings_ics, methods=["GET"]),
+        Route("/v1/meetings/next", next_meeting, methods=["GET"]),
+        Route("/v1/meetings/{meeting_id}", meeting_detail, methods=["GET"]),
+        Route("/v1/members", members_list, methods=["GET"]),
         Route("/v1/status", status, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

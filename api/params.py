@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -11,15 +12,18 @@ from starlette.datastructures import QueryParams
 
 from alesco.cursor import Cursor, InvalidCursor
 from alesco.lifecycle import Stage
+from alesco.meeting_queries import MEETING_CURSOR_SIZE, MeetingQuery, MeetingSort
 from alesco.queries import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    PROPOSAL_CURSOR_SIZE,
     KindFilter,
     ProposalQuery,
     SortOrder,
     StateFilter,
 )
 from alesco.settings import REPO_PATTERN
+from alesco.timestamps import parse_timestamp
 from api.problems import BadParameter
 
 E = TypeVar("E", bound=StrEnum)
@@ -84,14 +88,15 @@ def parse_stages(values: Iterable[str]) -> frozenset[Stage]:
     return frozenset(stages)
 
 
-def parse_cursor(raw: str | None, sort: SortOrder, name: str = "cursor") -> Cursor | None:
+def parse_cursor(raw: str | None, sort: str, size: int, name: str = "cursor") -> Cursor | None:
+    """A cursor of `size` position parts, issued for `sort`."""
     if raw is None:
         return None
     try:
-        cursor = Cursor.decode(raw)
+        cursor = Cursor.decode(raw, size)
     except InvalidCursor as error:
         raise BadParameter(name, str(error)) from None
-    if cursor.sort != sort.value:
+    if cursor.sort != sort:
         raise BadParameter(name, f"was issued for sort={cursor.sort}; keep the same sort to page")
     return cursor
 
@@ -118,7 +123,7 @@ def parse_proposal_query(params: QueryParams) -> ProposalQuery:
         search=parse_search(single(params, "q")),
         sort=sort_order,
         limit=parse_limit(single(params, "limit"), DEFAULT_LIMIT),
-        after=parse_cursor(single(params, "cursor"), sort_order),
+        after=parse_cursor(single(params, "cursor"), sort_order.value, PROPOSAL_CURSOR_SIZE),
     )
 
 
@@ -126,3 +131,44 @@ def parse_number(raw: str) -> int:
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
         raise BadParameter("number", f"must be a positive integer (got {raw!r})")
     return int(raw)
+
+
+def parse_day(raw: str | None, name: str) -> date | None:
+    """`YYYY-MM-DD`, or an RFC 3339 timestamp (its UTC date)."""
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else parse_timestamp(raw).date()
+    except ValueError:
+        message = f"must be a date YYYY-MM-DD or an RFC 3339 time (got {raw!r})"
+        raise BadParameter(name, message) from None
+
+
+MEETING_PARAMETERS = frozenset({"from", "to", "limit", "sort", "cursor"})
+
+
+def parse_meeting_query(params: QueryParams) -> MeetingQuery:
+    reject_unknown(params, MEETING_PARAMETERS)
+    sort = single(params, "sort")
+    order = enum_value(MeetingSort, "sort", sort) if sort else MeetingSort.DATE_DESC
+    first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
+    if first and last and last < first:
+        raise BadParameter("to", f"is before from ({last} < {first})")
+    return MeetingQuery(
+        first=first,
+        last=last,
+        sort=order,
+        limit=parse_limit(single(params, "limit"), DEFAULT_LIMIT),
+        after=parse_cursor(single(params, "cursor"), order.value, MEETING_CURSOR_SIZE),
+    )
+
+
+def parse_current(params: QueryParams) -> bool | None:
+    """`current=true|false`; absent (or `all`) lists current and former members."""
+    reject_unknown(params, {"current"})
+    raw = single(params, "current")
+    if raw is None or raw.lower() == "all":
+        return None
+    if raw.lower() not in ("true", "false", "1", "0"):
+        raise BadParameter("current", f"must be true, false or all (got {raw!r})")
+    return raw.lower() in ("true", "1")

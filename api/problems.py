@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from alesco.cursor import InvalidCursor
 from alesco.errors import AlescoError
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ async def handle_bad_parameter(request: Request, error: Exception) -> Response:
     )
 
 
+async def handle_invalid_cursor(request: Request, error: Exception) -> Response:
+    """A cursor that decodes but does not fit the list (another list's, or tampered)."""
+    return await handle_bad_parameter(request, BadParameter("cursor", str(error)))
+
+
 async def handle_not_found(request: Request, error: Exception) -> Response:
     return problem_response(request, 404, str(error))
 
@@ -105,6 +111,7 @@ async def handle_unexpected(request: Request, error: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     BadParameter: handle_bad_parameter,
+    InvalidCursor: handle_invalid_cursor,
     NotFound: handle_not_found,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,

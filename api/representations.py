@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from alesco.committee import Committee, Meeting, Member
 from alesco.proposal import Proposal
 from alesco.status import ServiceStatus, SourceStatus
 from alesco.sync_runs import Source
 from alesco.timestamps import format_timestamp as ts
 
 
-def proposal_json(proposal: Proposal) -> dict[str, Any]:
+def meeting_ref_json(meeting: Meeting) -> dict[str, Any]:
+    """How a proposal points at a meeting that discussed it."""
+    return {
+        "meeting_id": meeting.id,
+        "date": meeting.date.isoformat(),
+        "url": meeting.minutes_url or meeting.url,
+    }
+
+
+def next_vote_json(meeting: Meeting | None) -> dict[str, Any] | None:
+    if meeting is None:
+        return None
+    return {"meeting_id": meeting.id, "starts_at": ts(meeting.starts_at), "url": meeting.url}
+
+
+def proposal_json(proposal: Proposal, committee: Committee, now: datetime) -> dict[str, Any]:
     rfc = proposal.rfc
     return {
         "repo": proposal.repo,
@@ -48,6 +65,58 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "stage_reason": proposal.stage_reason.to_json() if proposal.stage_reason else None,
         "supersedes": list(proposal.supersedes),
         "superseded_by": proposal.superseded_by,
+        "discussed_in": [
+            meeting_ref_json(meeting)
+            for meeting in committee.meetings_discussing(proposal.repo, proposal.number)
+        ],
+        "next_vote": next_vote_json(committee.next_vote(proposal.stage, now)),
+    }
+
+
+def meeting_json(meeting: Meeting, now: datetime) -> dict[str, Any]:
+    return {
+        "id": meeting.id,
+        "date": meeting.date.isoformat(),
+        "title": meeting.title,
+        "starts_at": ts(meeting.starts_at),
+        "ends_at": ts(meeting.ends_at),
+        "timezone": meeting.timezone,
+        "url": meeting.url,
+        "location": meeting.location,
+        "status": meeting.status(now),
+        "cancel_reason": meeting.cancel_reason,
+        "minutes_url": meeting.minutes_url,
+        "recorder": meeting.recorder,
+        "attendees": list(meeting.attendees),
+        "absentees": list(meeting.absentees),
+        "board_attendees": list(meeting.board_attendees),
+        "community_attendees": list(meeting.community_attendees),
+        "decisions": list(meeting.decisions),
+        "proposals_discussed": [link.number for link in meeting.proposals],
+        "proposals": [{"repo": link.repo, "number": link.number} for link in meeting.proposals],
+    }
+
+
+def member_json(member: Member) -> dict[str, Any]:
+    return {
+        "name": member.name,
+        "github": member.github,
+        "title": member.title,
+        "affiliation": member.affiliation,
+        "avatar_url": member.avatar_url,
+        "joined": member.joined.isoformat() if member.joined else None,
+        "left": member.left.isoformat() if member.left else None,
+        "current": member.current,
+        "chair": member.chair,
+        "chair_terms": [
+            {
+                "from": term.starts_on.isoformat(),
+                "to": term.ends_on.isoformat() if term.ends_on else None,
+            }
+            for term in member.chair_terms
+        ],
+        "meetings_attended": member.meetings_attended,
+        "last_attended": member.last_attended.isoformat() if member.last_attended else None,
     }
 
 
@@ -83,11 +152,14 @@ def status_json(status: ServiceStatus) -> dict[str, Any]:
     }
 
 
-def freshness_meta(status: ServiceStatus, source: Source = Source.GITHUB) -> dict[str, Any]:
-    """`meta.synced_at` / `meta.stale` of a response built from `source`'s data."""
-    item = status.source(source)
+def freshness_meta(status: ServiceStatus, *sources: Source) -> dict[str, Any]:
+    """`meta.synced_at` / `stale` / `origin` of a response built from `sources` (GitHub by
+    default): the oldest sync, stale if any is, and "mixed" when origins differ."""
+    items = [status.source(source) for source in sources or (Source.GITHUB,)]
+    synced = [item.synced_at for item in items]
+    origins = {item.origin.value if item.origin else None for item in items}
     return {
-        "synced_at": ts(item.synced_at),
-        "stale": item.stale,
-        "origin": item.origin.value if item.origin else None,
+        "synced_at": None if None in synced else ts(min(s for s in synced if s is not None)),
+        "stale": any(item.stale for item in items),
+        "origin": origins.pop() if len(origins) == 1 else "mixed",
     }

@@ -40,6 +40,10 @@ class Page:
     next_url: str | None
     from_cache: bool
 
+    def text(self) -> str:
+        """The body as text (UTF-8; undecodable bytes replaced, never an error)."""
+        return self.body.decode("utf-8", errors="replace")
+
     def json(self) -> Any:
         try:
             return orjson.loads(self.body)
@@ -85,14 +89,16 @@ class ConditionalFetcher:
         next_link = response.links.get("next", {}).get("url")
         if next_link is not None:
             next_link = str(response.url.join(next_link))  # relative links, resolved
-        self.updated[url] = CachedResponse(
-            url=url,
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
-            next_url=next_link,
-            body=response.content,
-            stored_at=self.clock(),
-        )
+        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+        if etag or last_modified:  # without a validator a stored body could never be reused
+            self.updated[url] = CachedResponse(
+                url=url,
+                etag=etag,
+                last_modified=last_modified,
+                next_url=next_link,
+                body=response.content,
+                stored_at=self.clock(),
+            )
         return Page(url, response.content, next_link, from_cache=False)
 
     async def get_all_pages(self, url: str) -> list[Any]:

@@ -13,13 +13,14 @@ from urllib.parse import quote
 
 import httpx
 
-from alesco import __version__
 from alesco.github_records import (
+    ContentEntry,
     IssueEvent,
     IssueRecord,
     PullFile,
     PullRequest,
     parse_content_text,
+    parse_directory,
     parse_events,
     parse_files,
     parse_issue,
@@ -27,21 +28,17 @@ from alesco.github_records import (
 )
 from alesco.settings import Settings
 from ingest.conditional import ConditionalFetcher
+from ingest.http_clients import plain_http_client
 
 API_VERSION = "2022-11-28"
-USER_AGENT = f"alesco-api/{__version__} (+https://github.com/AlmaLinux/ALESCo)"
 
 
 def github_http_client(settings: Settings) -> httpx.AsyncClient:
     """An HTTP client carrying GitHub's headers; the token is unwrapped only here."""
-    headers = {
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": API_VERSION,
-        "User-Agent": USER_AGENT,
-    }
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
     if settings.github_token is not None:
         headers["Authorization"] = f"Bearer {settings.github_token.get_secret_value()}"
-    return httpx.AsyncClient(headers=headers, timeout=settings.http_timeout, follow_redirects=True)
+    return plain_http_client(settings, headers)
 
 
 class GithubApi:
@@ -72,6 +69,14 @@ class GithubApi:
     async def issue(self, repo: str, number: int) -> IssueRecord | None:
         page = await self.fetcher.get_optional(self._repo_url(repo, f"issues/{number}"))
         return None if page is None else parse_issue(page.json())
+
+    def path_url(self, repo: str, path: str) -> str:
+        """The contents-API URL of a file or folder on the default branch."""
+        return self._repo_url(repo, f"contents/{quote(path.strip('/'))}")
+
+    async def directory(self, repo: str, path: str) -> list[ContentEntry]:
+        page = await self.fetcher.get(self.path_url(repo, path))
+        return parse_directory(page.json(), path)
 
     def contents_url(self, repo: str, file: PullFile, ref: str | None) -> str:
         """GitHub's own `contents_url` when it points at this API, else one built here."""

@@ -1,6 +1,6 @@
-"""The GitHub proposals sync: fetch, derive, store, in that order and apart.
+"""The GitHub proposals sync (run by `ingest.sync_runner`).
 
-1. Read what we have: stored PR facts and the HTTP cache (a short read transaction).
+1. Read what we have: stored PR facts and the HTTP cache.
 2. Fetch every configured repository's pulls list conditionally. Only PRs whose
    `updated_at` moved (or that came from the bundled snapshot) get their files, events,
    RFC document and closer fetched; the rest reuse stored facts. With nothing changed
@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -20,18 +19,18 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.errors import AlescoError, MalformedUpstream, UpstreamError
+from alesco.errors import MalformedUpstream
 from alesco.github_records import PullFile, PullRequest
 from alesco.github_store import StoredPull, load_stored_pulls, replace_proposals
-from alesco.http_cache import CachedResponse, load_http_cache, save_http_cache
 from alesco.lifecycle import Kind, derive_kind
 from alesco.proposal import Proposal, PullFacts, build_proposals
 from alesco.rfc_document import RfcDocument, parse_rfc_document, pick_rfc_file
 from alesco.settings import Settings
-from alesco.sync_runs import Origin, Outcome, Source, SyncReport, record_sync_run
+from alesco.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
 from ingest.conditional import ConditionalFetcher
 from ingest.github import GithubApi, github_http_client
+from ingest.sync_runner import SyncSpec, run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -114,88 +113,40 @@ async def collect_repository(
     return list(zip(proposals, facts, strict=True))
 
 
-def _finish_failed(engine: Engine, report: SyncReport, error: Exception, now: datetime) -> None:
-    report.finished_at = now
-    report.outcome = Outcome.FAILED
-    report.reason = error.reason if isinstance(error, AlescoError) else "internal_error"
-    report.error = str(error) if isinstance(error, AlescoError) else "internal error"
-    with Session(engine) as session, session.begin():
-        record_sync_run(session, report)
-    logger.warning(
-        "sync.failed",
-        extra={"source": report.source.value, "reason": report.reason, "error": report.error},
-    )
+def github_sync_spec(
+    settings: Settings,
+) -> SyncSpec[dict[tuple[str, int], StoredPull], list[tuple[Proposal, PullFacts]]]:
+    async def collect(
+        fetcher: ConditionalFetcher,
+        stored: dict[tuple[str, int], StoredPull],
+        report: SyncReport,
+    ) -> list[tuple[Proposal, PullFacts]]:
+        api = GithubApi(fetcher, settings.github_api_url)
+        collected = []
+        for repo in settings.github_repos:
+            collected += await collect_repository(api, repo, stored, report)
+        return collected
 
-
-def _load_known(
-    engine: Engine,
-) -> tuple[dict[str, CachedResponse], dict[tuple[str, int], StoredPull]]:
-    with Session(engine) as session:
-        return load_http_cache(session), load_stored_pulls(session)
-
-
-def _store(
-    engine: Engine,
-    collected: list[tuple[Proposal, PullFacts]],
-    fetcher: ConditionalFetcher,
-    report: SyncReport,
-    clock: Callable[[], datetime],
-) -> None:
-    with Session(engine) as session, session.begin():
-        report.changed = replace_proposals(session, collected, Origin.UPSTREAM, clock())
-        save_http_cache(session, fetcher.updated.values())
+    def store(
+        session: Session,
+        collected: list[tuple[Proposal, PullFacts]],
+        report: SyncReport,
+        now: datetime,
+    ) -> bool:
         report.items = len(collected)
-        report.outcome = Outcome.SUCCESS
-        report.finished_at = clock()
-        record_sync_run(session, report)
+        return replace_proposals(session, collected, Origin.UPSTREAM, now)
+
+    return SyncSpec(
+        source=Source.GITHUB,
+        load_known=load_stored_pulls,
+        open_client=lambda: github_http_client(settings),
+        collect=collect,
+        store=store,
+    )
 
 
 async def sync_github(
     settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
 ) -> SyncReport:
-    """Run one GitHub sync of every configured repository; never raises for upstream errors.
-
-    Database work runs in a worker thread, so an API served from the same event loop keeps
-    answering while a sync reads or writes.
-    """
-    report = SyncReport(Source.GITHUB, Origin.UPSTREAM, started_at=clock())
-    cache, stored = await asyncio.to_thread(_load_known, engine)
-    async with github_http_client(settings) as client:
-        fetcher = ConditionalFetcher(client, cache, clock)
-        api = GithubApi(fetcher, settings.github_api_url)
-        try:
-            collected = []
-            for repo in settings.github_repos:
-                collected += await collect_repository(api, repo, stored, report)
-        except Exception as error:
-            if not isinstance(error, UpstreamError):
-                logger.exception("sync.crashed", extra={"source": report.source.value})
-            _copy_stats(report, fetcher)
-            await asyncio.to_thread(_finish_failed, engine, report, error, clock())
-            return report
-    _copy_stats(report, fetcher)
-    try:
-        await asyncio.to_thread(_store, engine, collected, fetcher, report, clock)
-    except Exception as error:
-        logger.exception("sync.store_failed", extra={"source": report.source.value})
-        await asyncio.to_thread(_finish_failed, engine, report, error, clock())
-        return report
-    logger.info(
-        "sync.finished",
-        extra={
-            "source": report.source.value,
-            "items": report.items,
-            "changed": report.changed,
-            "requests": report.requests,
-            "not_modified": report.not_modified,
-            "warnings": len(report.warnings),
-        },
-    )
-    return report
-
-
-def _copy_stats(report: SyncReport, fetcher: ConditionalFetcher) -> None:
-    report.requests = fetcher.stats.requests
-    report.not_modified = fetcher.stats.not_modified
-    report.rate_limit_remaining = fetcher.stats.rate_limit_remaining
-    report.rate_limit_reset_at = fetcher.stats.rate_limit_reset_at
+    """One GitHub sync of every configured repository; failures are recorded, not raised."""
+    return await run_sync(github_sync_spec(settings), engine, clock)

@@ -11,11 +11,19 @@ from sqlalchemy import Engine
 from alesco.settings import Settings
 from alesco.sync_runs import Source, SyncReport
 from ingest.github_sync import sync_github
+from ingest.meetings_sync import sync_meetings
+from ingest.minutes_sync import sync_minutes
+from ingest.roster_sync import sync_roster
 
 logger = logging.getLogger(__name__)
 
 SyncFunction = Callable[[Settings, Engine], Awaitable[SyncReport]]
-SYNCS: dict[Source, SyncFunction] = {Source.GITHUB: sync_github}
+SYNCS: dict[Source, SyncFunction] = {
+    Source.ROSTER: sync_roster,
+    Source.GITHUB: sync_github,
+    Source.MEETINGS: sync_meetings,
+    Source.MINUTES: sync_minutes,
+}
 
 
 async def run_once(

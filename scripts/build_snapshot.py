@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from snapshot_sources import DATA_AS_OF, PULLS, REPO, PullSource  # noqa: E402
 
 from alesco.timestamps import parse_timestamp  # noqa: E402
+from tests.fakes.github_records import git_blob_sha  # noqa: E402
 from tests.fakes.github_repository import FakeRepository  # noqa: E402
 
 OUTPUT = ROOT / "alesco" / "data"
@@ -103,6 +104,23 @@ def blank_unknown_actors(dump: dict, sources: list[PullSource]) -> None:
                 dump["issues"][key]["closed_by"] = None
 
 
+MINUTES_PATH = "docs/alesco/meeting-minutes"
+MINUTES_WEB = "https://github.com/AlmaLinux/wiki/blob/master"
+
+
+def minutes_files(folder: Path) -> list[dict[str, str]]:
+    """The wiki's minutes files as the contents API would list them (blob sha, web URL)."""
+    return [
+        {
+            "path": f"{MINUTES_PATH}/{path.name}",
+            "sha": git_blob_sha(path.read_bytes()),
+            "url": f"{MINUTES_WEB}/{MINUTES_PATH}/{path.name}",
+            "text": path.read_text(),
+        }
+        for path in sorted(folder.glob("*.md"))
+    ]
+
+
 def provenance(sources: list[PullSource]) -> str:
     lines = [
         "# The bundled snapshot",
@@ -119,6 +137,11 @@ def provenance(sources: list[PullSource]) -> str:
         "are absent. No record shows which labels any PR carried, so none has a stage label: "
         "open RFCs show as `submitted`. Who merged or closed a PR is blank (null) where no "
         "record names them. Ids and SHAs are synthetic; avatars are GitHub's by-login URLs.",
+        "",
+        "The meeting minutes are the 17 files of `AlmaLinux/wiki` "
+        f"`{MINUTES_PATH}` from 2024-07-24 to 2025-11-13, verbatim. No Indico export is on "
+        "record, so no meetings are scheduled: meetings come from the minutes, with dates but "
+        "no times. The roster is the package's `roster.yaml`.",
         "",
         "| # | title | what is reconstructed |",
         "|---|---|---|",
@@ -140,7 +163,16 @@ def main() -> int:
     dump["pulls"].sort(key=lambda pull: pull["number"], reverse=True)  # GitHub: newest first
     blank_unknown_actors(dump, PULLS)
     use_public_avatars(dump)
-    snapshot = {"built_at": BUILT_AT, "data_as_of": DATA_AS_OF, "repositories": [dump]}
+    minutes_folder = arguments.shared / "data" / "alesco" / "minutes"
+    snapshot = {
+        "built_at": BUILT_AT,
+        "data_as_of": DATA_AS_OF,
+        "repositories": [dump],
+        "minutes": minutes_files(minutes_folder),
+        # No Indico export is on record, so the snapshot schedules no meetings: meetings
+        # come from the minutes alone, with their dates but no times.
+        "meetings": {"indico_url": "https://events.almalinux.org", "export": {"results": []}},
+    }
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / "snapshot.json").write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n")
     (OUTPUT / "README.md").write_text(provenance(PULLS))

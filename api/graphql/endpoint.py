@@ -9,6 +9,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.graphql.loaders import Loaders
+
 
 class AlescoGraphQL(GraphQL[dict[str, Any], None]):
     """GraphQL over GET and POST; GET lets HTTP caches keep query results."""
@@ -17,10 +19,12 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> dict[str, Any]:
         state = request.app.state
+        now = state.clock()
         return {
             "request": request,
             "response": response,
             "engine": state.engine,
             "settings": state.settings,
-            "clock": state.clock,
+            "now": now,
+            "loaders": Loaders(state.engine, state.settings, now),
         }

@@ -8,7 +8,7 @@ test fails when they differ. Bad arguments raise errors naming the argument, wit
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -20,9 +20,11 @@ from strawberry.types import Info
 
 from alesco.cursor import Cursor, InvalidCursor
 from alesco.lifecycle import Stage
+from alesco.meeting_queries import MeetingQuery, MeetingSort, list_meetings, list_members
 from alesco.queries import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    PROPOSAL_CURSOR_SIZE,
     KindFilter,
     ProposalQuery,
     SortOrder,
@@ -33,9 +35,13 @@ from alesco.queries import (
 )
 from alesco.settings import REPO_PATTERN
 from alesco.status import read_status
+from api.graphql.loaders import Loaders
 from api.graphql.scalars import SCALAR_MAP
 from api.graphql.types import (
     KindFilterEnum,
+    Meeting,
+    MeetingSortEnum,
+    Member,
     PageInfo,
     Proposal,
     ProposalConnection,
@@ -86,7 +92,7 @@ def _query(
     cursor = None
     if after is not None:
         try:
-            cursor = Cursor.decode(after)
+            cursor = Cursor.decode(after, PROPOSAL_CURSOR_SIZE)
         except InvalidCursor as error:
             raise bad_input("after", str(error)) from None
         if cursor.sort != order.value:
@@ -139,7 +145,10 @@ class Query:
         ] = None,
     ) -> ProposalConnection:
         query = _query(state, stages, kind, repo, search, sort, first, after)
-        page = await _read(info, lambda session: list_proposals(session, query))
+        try:
+            page = await _read(info, lambda session: list_proposals(session, query))
+        except InvalidCursor as error:
+            raise bad_input("after", str(error)) from None
         edges = []
         for proposal in page.items:
             cursor = cursor_for(proposal, query.sort).encode()
@@ -164,10 +173,41 @@ class Query:
             raise bad_input("repo", f"#{number} exists in several repositories; give repo")
         return Proposal.from_model(matches[0]) if matches else None
 
+    @strawberry.field(description="Meetings between two dates (inclusive), newest first.")
+    async def meetings(
+        self,
+        info: Info[Any, None],
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        first: Annotated[int, strawberry.argument(description="At most 1 to 100.")] = (
+            DEFAULT_LIMIT
+        ),
+        sort: MeetingSortEnum = MeetingSort.DATE_DESC,  # type: ignore[valid-type]
+    ) -> list[Meeting]:
+        if not 1 <= first <= MAX_LIMIT:
+            raise bad_input("first", f"must be from 1 to {MAX_LIMIT}")
+        if from_ and to and to < from_:
+            raise bad_input("to", "is before from")
+        loaders: Loaders = info.context["loaders"]
+        query = MeetingQuery(first=from_, last=to, sort=sort, limit=first)
+        page = list_meetings(await loaders.committee(), query)
+        return [Meeting.from_model(meeting, loaders.now) for meeting in page.items]
+
+    @strawberry.field(description="The next scheduled meeting that is not cancelled.")
+    async def next_meeting(self, info: Info[Any, None]) -> Meeting | None:
+        loaders: Loaders = info.context["loaders"]
+        meeting = (await loaders.committee()).next_meeting(loaders.now)
+        return Meeting.from_model(meeting, loaders.now) if meeting else None
+
+    @strawberry.field(description="The roster; current: true or false keeps current or former.")
+    async def members(self, info: Info[Any, None], current: bool | None = None) -> list[Member]:
+        committee = await info.context["loaders"].committee()
+        return [Member.from_model(member) for member in list_members(committee, current)]
+
     @strawberry.field(description="Freshness of each source and the data version.")
     async def status(self, info: Info[Any, None]) -> Status:
         settings = info.context["settings"]
-        now: datetime = info.context["clock"]()
+        now: datetime = info.context["now"]
         service = await _read(
             info, lambda session: read_status(session, now, settings.sync_interval)
         )

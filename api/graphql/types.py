@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
+from alesco.committee import Meeting as MeetingModel
+from alesco.committee import Member as MemberModel
 from alesco.lifecycle import Kind, Rule, Stage
+from alesco.meeting_queries import MeetingSort
 from alesco.proposal import Proposal as ProposalModel
 from alesco.queries import KindFilter, SortOrder, StateFilter
 from alesco.status import ServiceStatus
 from alesco.status import SourceStatus as SourceStatusModel
 from alesco.sync_runs import Origin as OriginModel
+from api.graphql.loaders import Loaders
 
 StageEnum = strawberry.enum(Stage, name="Stage", description="Lifecycle stage of an RFC.")
 KindEnum = strawberry.enum(Kind, name="ProposalKind", description="rfc, or any other PR.")
 RuleEnum = strawberry.enum(Rule, name="StageRule", description="Why a proposal has its stage.")
 OriginEnum = strawberry.enum(OriginModel, name="DataOrigin")
+MeetingSortEnum = strawberry.enum(
+    MeetingSort, name="MeetingSort", description="DATE_DESC: newest first."
+)
 StateFilterEnum = strawberry.enum(
     StateFilter, name="ProposalStateFilter", description="Which PR states to list."
 )
@@ -105,6 +114,18 @@ class Proposal:
     supersedes: list[int]
     superseded_by: int | None
 
+    @strawberry.field(description="Meetings whose minutes link this pull request.")
+    async def discussed_in(self, info: Info[Any, None]) -> list[Meeting]:
+        loaders: Loaders = info.context["loaders"]
+        meetings = await loaders.meetings_discussing.load((self.repo, self.number))
+        return [Meeting.from_model(meeting, loaders.now) for meeting in meetings]
+
+    @strawberry.field(description="For a proposal in FCP: the next meeting, expected to vote.")
+    async def next_vote(self, info: Info[Any, None]) -> Meeting | None:
+        loaders: Loaders = info.context["loaders"]
+        meeting = (await loaders.committee()).next_vote(self.stage, loaders.now)
+        return Meeting.from_model(meeting, loaders.now) if meeting else None
+
     @classmethod
     def from_model(cls, model: ProposalModel) -> Proposal:
         rfc = model.rfc
@@ -152,6 +173,133 @@ class Proposal:
             else None,
             supersedes=list(model.supersedes),
             superseded_by=model.superseded_by,
+        )
+
+
+@strawberry.enum(description="Whether a meeting is ahead, behind us, or not happening.")
+class MeetingStatus(Enum):
+    UPCOMING = "upcoming"
+    PAST = "past"
+    CANCELLED = "cancelled"
+
+
+@strawberry.type(description="A term as chair of the committee (endsOn null: still chair).")
+class ChairTerm:
+    starts_on: date
+    ends_on: date | None
+
+
+@strawberry.type(description="A member of the committee, current or former.")
+class Member:
+    name: str
+    github: str | None
+    title: str | None
+    affiliation: str | None
+    avatar_url: str | None
+    joined: date | None
+    left: date | None
+    current: bool
+    chair: bool = strawberry.field(description="Chairs the committee today.")
+    chair_terms: list[ChairTerm]
+    meetings_attended: int = strawberry.field(description="Meetings whose minutes list them.")
+    last_attended: date | None
+
+    @classmethod
+    def from_model(cls, model: MemberModel) -> Member:
+        return cls(
+            name=model.name,
+            github=model.github,
+            title=model.title,
+            affiliation=model.affiliation,
+            avatar_url=model.avatar_url,
+            joined=model.joined,
+            left=model.left,
+            current=model.current,
+            chair=model.chair,
+            chair_terms=[
+                ChairTerm(starts_on=t.starts_on, ends_on=t.ends_on) for t in model.chair_terms
+            ],
+            meetings_attended=model.meetings_attended,
+            last_attended=model.last_attended,
+        )
+
+    @classmethod
+    def unlisted(cls, name: str) -> Member:
+        """Someone the minutes list as a member whom the roster does not know."""
+        return cls(
+            name=name,
+            github=None,
+            title=None,
+            affiliation=None,
+            avatar_url=None,
+            joined=None,
+            left=None,
+            current=False,
+            chair=False,
+            chair_terms=[],
+            meetings_attended=0,
+            last_attended=None,
+        )
+
+
+@strawberry.type(description="A committee meeting: scheduled event and minutes, joined by date.")
+class Meeting:
+    id: str = strawberry.field(description="The meeting's date, e.g. 2025-04-16 (-2 for a second).")
+    date: date
+    title: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    timezone: str | None
+    url: str | None
+    location: str | None
+    status: MeetingStatus
+    cancel_reason: str | None
+    minutes_url: str | None
+    recorder: str | None
+    attendee_names: list[str] = strawberry.field(description="Members present, as named.")
+    absentees: list[str]
+    board_attendees: list[str]
+    community_attendees: list[str]
+    decisions: list[str]
+    proposals_discussed_numbers: list[int]
+    proposal_keys: strawberry.Private[list[tuple[str, int]]]
+
+    @strawberry.field(description="Members present, from the roster.")
+    async def attendees(self, info: Info[Any, None]) -> list[Member]:
+        committee = await info.context["loaders"].committee()
+        members = (committee.member_named(name) for name in self.attendee_names)
+        return [
+            Member.from_model(member) if member else Member.unlisted(name)
+            for name, member in zip(self.attendee_names, members, strict=True)
+        ]
+
+    @strawberry.field(description="Pull requests the minutes link.")
+    async def proposals_discussed(self, info: Info[Any, None]) -> list[Proposal]:
+        found = await info.context["loaders"].proposals.load_many(self.proposal_keys)
+        return [Proposal.from_model(proposal) for proposal in found if proposal is not None]
+
+    @classmethod
+    def from_model(cls, model: MeetingModel, now: datetime) -> Meeting:
+        return cls(
+            id=model.id,
+            date=model.date,
+            title=model.title,
+            starts_at=model.starts_at,
+            ends_at=model.ends_at,
+            timezone=model.timezone,
+            url=model.url,
+            location=model.location,
+            status=MeetingStatus(model.status(now)),
+            cancel_reason=model.cancel_reason,
+            minutes_url=model.minutes_url,
+            recorder=model.recorder,
+            attendee_names=list(model.attendees),
+            absentees=list(model.absentees),
+            board_attendees=list(model.board_attendees),
+            community_attendees=list(model.community_attendees),
+            decisions=list(model.decisions),
+            proposals_discussed_numbers=[link.number for link in model.proposals],
+            proposal_keys=[(link.repo, link.number) for link in model.proposals],
         )
 
 

@@ -18,10 +18,14 @@ async def index(request: Request) -> Response:
                 "name": "alesco-api",
                 "version": __version__,
                 "description": "Public read-only data of the AlmaLinux Engineering Steering "
-                "Committee: RFC proposals and their lifecycle.",
+                "Committee: RFC proposals and their lifecycle, meetings and minutes, members.",
                 "links": {
                     "proposals": f"{base}/v1/proposals",
                     "proposal": f"{base}/v1/proposals/{{number}}",
+                    "meetings": f"{base}/v1/meetings",
+                    "next_meeting": f"{base}/v1/meetings/next",
+                    "meetings_calendar": f"{base}/v1/meetings.ics",
+                    "members": f"{base}/v1/members",
                     "status": f"{base}/v1/status",
                     "graphql": f"{base}/graphql",
                 },

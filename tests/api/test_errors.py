@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from alesco.cursor import Cursor
+
 
 @pytest.mark.parametrize(
     ("path", "parameter"),
@@ -14,6 +16,14 @@ import pytest
         ("/v1/proposals?limit=500", "limit"),
         ("/v1/proposals?sort=stars", "sort"),
         ("/v1/proposals?cursor=zzz", "cursor"),
+        (
+            f"/v1/proposals?cursor={Cursor('-updated', ('2025-01-01T00:00:00Z', 5, 3)).encode()}",
+            "cursor",
+        ),
+        (
+            f"/v1/proposals?sort=number&cursor={Cursor('number', ('x', 'a/b', 3)).encode()}",
+            "cursor",
+        ),
         ("/v1/proposals?repo=x", "repo"),
         ("/v1/proposals?colour=red", "colour"),
         ("/v1/proposals/abc", "number"),

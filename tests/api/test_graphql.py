@@ -118,9 +118,20 @@ async def test_status(client, committee):
     )
     status = body["data"]["status"]
     assert status["dataVersion"] == 1
-    assert status["sources"] == [
-        {"source": "github", "origin": "UPSTREAM", "stale": False, "requests": 3, "notModified": 2}
-    ]
+    github = next(source for source in status["sources"] if source["source"] == "github")
+    assert github == {
+        "source": "github",
+        "origin": "UPSTREAM",
+        "stale": False,
+        "requests": 3,
+        "notModified": 2,
+    }
+    assert {source["source"] for source in status["sources"]} == {
+        "github",
+        "meetings",
+        "minutes",
+        "roster",
+    }
 
 
 @pytest.mark.parametrize(

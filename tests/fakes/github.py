@@ -37,7 +37,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.fakes.github_records import API_ORIGIN, make_content_record, make_pull_record
+from tests.fakes.github_records import (
+    API_ORIGIN,
+    make_content_record,
+    make_directory_entry,
+    make_pull_record,
+)
 from tests.fakes.github_repository import FakeRepository
 
 __all__ = ["FakeGitHub", "FakeRepository", "RateLimitBucket", "RecordedRequest", "make_pull_record"]
@@ -300,12 +305,25 @@ class FakeGitHub:
         return Answer(200, issue, last_modified=updated_at)
 
     def _show_contents(self, request: Request, repository: FakeRepository) -> Answer:
-        path = request.path_params["path"]
-        text = repository.contents.get(path)
-        if text is None:
-            return _not_found()
+        """A file's content, or a folder's listing (files and sub-folders, sorted)."""
+        path = request.path_params["path"].strip("/")
         ref = request.query_params.get("ref")
-        return Answer(200, make_content_record(repository.full_name, path, text, ref))
+        text = repository.contents.get(path)
+        if text is not None:
+            return Answer(200, make_content_record(repository.full_name, path, text, ref))
+        prefix = f"{path}/" if path else ""
+        children: dict[str, str | None] = {}
+        for stored, content in repository.contents.items():
+            if stored.startswith(prefix):
+                name, _, rest = stored[len(prefix) :].partition("/")
+                children[name] = None if rest else content
+        if not children:
+            return _not_found()
+        listing = [
+            make_directory_entry(repository.full_name, f"{prefix}{name}", content, ref)
+            for name, content in sorted(children.items())
+        ]
+        return Answer(200, listing)
 
     def _paginate(self, request: Request, repository: FakeRepository, items: list[Any]) -> Answer:
         query = request.query_params

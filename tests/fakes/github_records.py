@@ -310,6 +310,32 @@ def make_issue_record(
     }
 
 
+def make_directory_entry(repo: str, path: str, text: str | None, ref: str | None) -> dict[str, Any]:
+    """One item of a directory listing (`GET .../contents/{dir}`): a file (with `text`) or a
+    folder (`text` None). Listings carry no `content` or `encoding`."""
+    ref = ref or DEFAULT_BRANCH
+    quoted = quote(path)
+    url = f"{API_ORIGIN}/repos/{repo}/contents/{quoted}?ref={quote(ref, safe='')}"
+    kind = "file" if text is not None else "dir"
+    sha = git_blob_sha(text.encode()) if text is not None else fake_sha("tree", repo, path)
+    git_url = f"{API_ORIGIN}/repos/{repo}/git/{'blobs' if text is not None else 'trees'}/{sha}"
+    html_url = f"{WEB_ORIGIN}/{repo}/{'blob' if text is not None else 'tree'}/{ref}/{quoted}"
+    return {
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "sha": sha,
+        "size": len(text.encode()) if text is not None else 0,
+        "url": url,
+        "html_url": html_url,
+        "git_url": git_url,
+        "download_url": (
+            f"https://raw.githubusercontent.com/{repo}/{ref}/{quoted}" if text is not None else None
+        ),
+        "type": kind,
+        "_links": {"self": url, "git": git_url, "html": html_url},
+    }
+
+
 def make_content_record(repo: str, path: str, text: str, ref: str | None) -> dict[str, Any]:
     """A `content-file` of `GET /repos/{o}/{r}/contents/{path}`."""
     data = text.encode()

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from alesco.data_version import read_data_version
 from alesco.lifecycle import Stage
 from alesco.queries import find_proposals
-from alesco.snapshot import install_snapshot_if_empty, read_snapshot
-from alesco.sync_runs import Outcome
+from alesco.snapshot import install_snapshot, read_snapshot
+from alesco.sync_runs import Outcome, Source
 from ingest.github_sync import sync_github
 from tests.conftest import make_settings
 from tests.ingest.conftest import api_client
@@ -256,8 +256,8 @@ async def test_several_repositories_in_one_transaction(github, engine, database_
 
 
 async def test_snapshot_is_replaced_whole_by_the_first_upstream_sync(github, engine, database_url):
-    assert install_snapshot_if_empty(engine, T) is True
-    assert install_snapshot_if_empty(engine, T) is False
+    assert install_snapshot(engine, T) == list(Source)
+    assert install_snapshot(engine, T) == []
     dump = snapshot_dump()
     github.fake.add_repository(dump)
     github.fake.repository(REPO).add_label(
@@ -268,7 +268,7 @@ async def test_snapshot_is_replaced_whole_by_the_first_upstream_sync(github, eng
     fetched_events = {p for p in github.paths() if p.endswith("/events")}
     assert len(fetched_events) == 10  # every RFC refetched, though most updated_at are equal
     assert stage_of(engine, 16) == ("rfc", Stage.DISCUSSION, None)
-    assert install_snapshot_if_empty(engine, T) is False
+    assert install_snapshot(engine, T) == []
 
 
 async def test_gone_sub_resources_are_warnings_and_the_listing_still_decides(

@@ -26,7 +26,7 @@ def test_defaults():
 
 
 def test_every_filter():
-    cursor = Cursor("created", "2025-01-01T00:00:00Z", "a/b", 3).encode()
+    cursor = Cursor("created", ("2025-01-01T00:00:00Z", "a/b", 3)).encode()
     query = parse(
         f"state=closed&stage=accepted&stage=rejected,withdrawn&kind=all&repo=AlmaLinux/ALESCo"
         f"&q=kernel&sort=created&limit=5&cursor={cursor}"
@@ -38,7 +38,7 @@ def test_every_filter():
     assert query.search == "kernel"
     assert query.sort == SortOrder.CREATED
     assert query.limit == 5
-    assert query.after == Cursor.decode(cursor)
+    assert query.after == Cursor.decode(cursor, 3)
 
 
 def test_stage_without_state_searches_all_states():
@@ -59,7 +59,7 @@ def test_stage_without_state_searches_all_states():
         ("limit=101", "limit"),
         ("limit=ten", "limit"),
         ("cursor=garbage", "cursor"),
-        (f"sort=number&cursor={Cursor('-updated', 'x', 'a/b', 1).encode()}", "cursor"),
+        (f"sort=number&cursor={Cursor('-updated', ('x', 'a/b', 1)).encode()}", "cursor"),
         ("stat=open", "stat"),
         ("q=" + "x" * 201, "q"),
         ("pretty=maybe", "pretty"),

@@ -1,0 +1,180 @@
+"""Scheduled meetings from Indico's category export (JSON) or any iCalendar feed (pure).
+
+Indico (README "Upstreams"; 3.x wire format): `{"results": [event...]}`, each event with a
+string `id`, `title`, `startDate`/`endDate` as `{date, time, tz}` (time may carry
+microseconds; `tz` is the zone of the *request*, so we ask for `tz=UTC`), `timezone` (the
+event's own), `url`, `location`, `roomFullname`/`room`, and `label` whose
+`is_event_not_happening` marks a cancellation. Deleted events simply vanish.
+
+iCalendar: parsed with `icalendar`; recurring events are expanded inside a window with
+`recurring-ical-events`; `TZID` is honoured. Cancellation is `STATUS:CANCELLED`, or
+Indico's `SUMMARY` suffix ` [Cancelled]` (its only cancellation signal in ICS).
+
+Both give the same UID for an Indico event (`indico-event-<id>@<host>`), so switching a
+deployment from one source to the other keeps every meeting's identity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+import recurring_ical_events
+
+from alesco.errors import MalformedUpstream
+
+_NOT_HAPPENING_SUFFIX = re.compile(r"\s*\[(cancell?ed|postponed)\]\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    timezone: str | None
+    url: str | None
+    location: str | None
+    cancelled: bool
+    cancel_reason: str | None
+
+    @property
+    def local_date(self) -> date:
+        """The meeting's date where it is held: what minutes call it."""
+        return self.starts_at.astimezone(zone(self.timezone)).date()
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The named time zone, or UTC for a missing or unknown name."""
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _indico_instant(value: object, what: str) -> datetime:
+    if not isinstance(value, Mapping):
+        raise MalformedUpstream(f"{what}: expected {{date, time, tz}}, got {value!r}")
+    try:
+        day = date.fromisoformat(str(value["date"]))
+        clock = time.fromisoformat(str(value.get("time") or "00:00:00"))
+        tz_name = str(value.get("tz") or "UTC")
+        return datetime.combine(day, clock, ZoneInfo(tz_name)).astimezone(UTC)
+    except (KeyError, ValueError, ZoneInfoNotFoundError) as error:
+        raise MalformedUpstream(f"{what}: unreadable date {value!r}") from error
+
+
+def _text(record: Mapping[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _indico_location(record: Mapping[str, Any]) -> str | None:
+    room = _text(record, "roomFullname") or _text(record, "room")
+    venue = _text(record, "location")
+    if room and venue:
+        return f"{room} ({venue})"
+    return room or venue
+
+
+def parse_indico_export(body: object, base_url: str) -> list[CalendarEvent]:
+    """Events of an Indico `/export/categ/N.json` body; MalformedUpstream if unreadable."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("results"), list):
+        message = body.get("message") if isinstance(body, Mapping) else None
+        raise MalformedUpstream(f"Indico export: no results list ({message or 'unexpected body'})")
+    host = urlsplit(base_url).hostname or "indico"
+    events = []
+    for record in body["results"]:
+        if not isinstance(record, Mapping) or record.get("id") in (None, ""):
+            raise MalformedUpstream(f"Indico export: event without an id: {record!r}"[:200])
+        what = f"Indico event {record['id']}"
+        starts_at = _indico_instant(record.get("startDate"), f"{what} startDate")
+        ends_at = (
+            _indico_instant(record["endDate"], f"{what} endDate") if record.get("endDate") else None
+        )
+        label = record.get("label")
+        cancelled = isinstance(label, Mapping) and bool(label.get("is_event_not_happening"))
+        reason = None
+        if cancelled and isinstance(label, Mapping):
+            reason = _text(label, "message") or _text(label, "title")
+        events.append(
+            CalendarEvent(
+                uid=f"indico-event-{record['id']}@{host}",
+                title=_text(record, "title") or "Meeting",
+                starts_at=starts_at,
+                ends_at=ends_at,
+                timezone=_text(record, "timezone"),
+                url=_text(record, "url"),
+                location=_indico_location(record),
+                cancelled=cancelled,
+                cancel_reason=reason,
+            )
+        )
+    return events
+
+
+def _as_instant(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.combine(value, time(0), UTC)  # an all-day event: its date, at midnight UTC
+
+
+def _tz_name(value: date | datetime) -> str | None:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
+    key = getattr(value.tzinfo, "key", None) or getattr(value.tzinfo, "zone", None)
+    return str(key) if key else ("UTC" if value.utcoffset() == timedelta(0) else None)
+
+
+def _occurrence_uid(component: icalendar.Event, recurring: bool) -> str:
+    uid = str(component.get("UID") or "")
+    if not uid:
+        raise MalformedUpstream("iCalendar: VEVENT without a UID")
+    if not recurring:
+        return uid
+    start = _as_instant(component.decoded("DTSTART"))
+    return f"{uid}#{start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def parse_icalendar(text: str | bytes, window_start: date, window_end: date) -> list[CalendarEvent]:
+    """Every occurrence between the window's dates, recurring events expanded."""
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+        occurrences = recurring_ical_events.of(calendar).between(window_start, window_end)
+    except (ValueError, KeyError, recurring_ical_events.InvalidCalendar) as error:
+        raise MalformedUpstream(f"iCalendar: unreadable feed ({error})") from error
+    recurring_uids = {
+        str(component.get("UID"))
+        for component in calendar.walk("VEVENT")
+        if component.get("RRULE") or component.get("RDATE")
+    }
+    events = []
+    for component in occurrences:
+        start = component.decoded("DTSTART")
+        end = component.decoded("DTEND") if component.get("DTEND") else None
+        summary = str(component.get("SUMMARY") or "Meeting")
+        status = str(component.get("STATUS") or "").upper()
+        suffix = _NOT_HAPPENING_SUFFIX.search(summary)
+        cancelled = status == "CANCELLED" or suffix is not None
+        events.append(
+            CalendarEvent(
+                uid=_occurrence_uid(component, str(component.get("UID")) in recurring_uids),
+                title=_NOT_HAPPENING_SUFFIX.sub("", summary).strip() or "Meeting",
+                starts_at=_as_instant(start).astimezone(UTC),
+                ends_at=_as_instant(end).astimezone(UTC) if end is not None else None,
+                timezone=_tz_name(start),
+                url=str(component.get("URL")) if component.get("URL") else None,
+                location=str(component.get("LOCATION")).strip() or None
+                if component.get("LOCATION")
+                else None,
+                cancelled=cancelled,
+                cancel_reason=suffix.group(1).capitalize() if suffix else None,
+            )
+        )
+    return sorted(events, key=lambda event: (event.starts_at, event.uid))

@@ -1,0 +1,66 @@
+"""`/v1/meetings`, `/v1/meetings/next`, `/v1/meetings/{id}`, `/v1/meetings.ics`."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from alesco.meeting_queries import list_meetings
+from alesco.sync_runs import Source
+from api.calendar_feed import meetings_calendar
+from api.database import read_in_context
+from api.params import parse_meeting_query, reject_unknown
+from api.problems import NotFound
+from api.rendering import json_response
+from api.representations import freshness_meta, meeting_json
+
+SOURCES = (Source.MEETINGS, Source.MINUTES)
+
+
+async def meetings_list(request: Request) -> Response:
+    query = parse_meeting_query(request.query_params)
+    _, context = await read_in_context(request, lambda session: None)
+    page = list_meetings(context.committee, query)
+    next_cursor = page.next_cursor.encode() if page.next_cursor else None
+    headers = {}
+    if next_cursor:
+        headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
+    meta = {
+        "count": page.total,
+        "limit": query.limit,
+        "next_cursor": next_cursor,
+        **freshness_meta(context.status, *SOURCES),
+    }
+    data = [meeting_json(meeting, context.now) for meeting in page.items]
+    return json_response(request, {"data": data, "meta": meta}, headers=headers)
+
+
+async def next_meeting(request: Request) -> Response:
+    """The next scheduled, not cancelled meeting; `data` is null when none is scheduled."""
+    reject_unknown(request.query_params, ())
+    _, context = await read_in_context(request, lambda session: None)
+    meeting = context.committee.next_meeting(context.now)
+    data = meeting_json(meeting, context.now) if meeting else None
+    return json_response(request, {"data": data, "meta": freshness_meta(context.status, *SOURCES)})
+
+
+async def meeting_detail(request: Request) -> Response:
+    reject_unknown(request.query_params, ())
+    meeting_id = request.path_params["meeting_id"]
+    _, context = await read_in_context(request, lambda session: None)
+    meeting = context.committee.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound(f"No meeting {meeting_id!r}; meeting ids are dates such as 2025-04-16.")
+    meta = freshness_meta(context.status, *SOURCES)
+    return json_response(request, {"data": meeting_json(meeting, context.now), "meta": meta})
+
+
+async def meetings_ics(request: Request) -> Response:
+    reject_unknown(request.query_params, ())
+    _, context = await read_in_context(request, lambda session: None)
+    body = meetings_calendar(context.committee.meetings, context.status.data_changed_at)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="alesco-meetings.ics"'},
+    )

@@ -1,0 +1,21 @@
+"""`/v1/members`: the roster, with attendance counts and who chairs now."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from alesco.meeting_queries import list_members
+from alesco.sync_runs import Source
+from api.database import read_in_context
+from api.params import parse_current
+from api.rendering import json_response
+from api.representations import freshness_meta, member_json
+
+
+async def members_list(request: Request) -> Response:
+    current = parse_current(request.query_params)
+    _, context = await read_in_context(request, lambda session: None)
+    members = list_members(context.committee, current)
+    meta = {"count": len(members), **freshness_meta(context.status, Source.ROSTER, Source.MINUTES)}
+    return json_response(request, {"data": [member_json(m) for m in members], "meta": meta})

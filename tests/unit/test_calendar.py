@@ -1,0 +1,171 @@
+"""Tests of alesco/calendar.py: Indico's JSON export and iCalendar feeds, as Indico sends
+them (tests/data/indico) and as other calendars do (recurrence, TZID, STATUS)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from alesco.calendar import parse_icalendar, parse_indico_export
+from alesco.errors import MalformedUpstream
+
+INDICO = Path(__file__).parent.parent / "data" / "indico"
+BASE = "https://events.almalinux.org"
+WINDOW = (date(2026, 1, 1), date(2027, 1, 1))
+
+
+def test_indico_json_export():
+    import orjson
+
+    events = parse_indico_export(orjson.loads((INDICO / "categ-7-compact.json").read_bytes()), BASE)
+    assert [(e.uid, e.starts_at, e.ends_at) for e in events] == [
+        (
+            "indico-event-201@events.almalinux.org",
+            datetime(2026, 9, 3, 14, tzinfo=UTC),
+            datetime(2026, 9, 3, 15, tzinfo=UTC),
+        ),
+        (
+            "indico-event-202@events.almalinux.org",
+            datetime(2026, 9, 17, 14, tzinfo=UTC),
+            datetime(2026, 9, 17, 15, tzinfo=UTC),
+        ),
+    ]
+    assert events[0].url == "https://events.almalinux.org/event/201/"
+    assert events[0].title == "ALESCo Meeting"
+    assert events[0].timezone == "UTC"
+    assert events[0].location is None
+    assert not events[0].cancelled
+
+
+@pytest.mark.parametrize(
+    "name", ["categ-7.ics", "categ-7-cached.ics"], ids=["live-variant", "cached-variant"]
+)
+def test_indico_ics_gives_the_same_events_as_json(name):
+    import orjson
+
+    from_json = parse_indico_export(
+        orjson.loads((INDICO / "categ-7-compact.json").read_bytes()), BASE
+    )
+    from_ics = parse_icalendar((INDICO / name).read_bytes(), *WINDOW)
+    assert from_ics  # the cached-variant example holds event 201 only
+    by_uid = {e.uid: (e.starts_at, e.ends_at, e.url, e.title) for e in from_json}
+    for event in from_ics:
+        assert (event.starts_at, event.ends_at, event.url, event.title) == by_uid[event.uid]
+
+
+def test_indico_label_is_a_cancellation():
+    events = parse_icalendar((INDICO / "categ-7-cancelled.ics").read_bytes(), *WINDOW)
+    assert [(e.title, e.cancelled, e.cancel_reason) for e in events] == [
+        ("ALESCo Meeting", True, "Cancelled")
+    ]
+
+
+def test_json_label_and_other_time_zones():
+    body = {
+        "results": [
+            {
+                "id": "301",
+                "title": "ALESCo",
+                "timezone": "US/Eastern",
+                "startDate": {"date": "2026-11-05", "time": "12:00:00.000123", "tz": "US/Eastern"},
+                "endDate": {"date": "2026-11-05", "time": "13:00:00", "tz": "US/Eastern"},
+                "location": "Online",
+                "roomFullname": "Jitsi",
+                "label": {"title": "Postponed", "is_event_not_happening": True, "message": ""},
+            }
+        ]
+    }
+    (event,) = parse_indico_export(body, BASE)
+    assert event.starts_at == datetime(2026, 11, 5, 17, 0, 0, 123, tzinfo=UTC)
+    assert event.local_date == date(2026, 11, 5)
+    assert event.location == "Jitsi (Online)"
+    assert (event.cancelled, event.cancel_reason) == (True, "Postponed")
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"message": "Bad timezone"}, "Bad timezone"),
+        (
+            {
+                "results": [
+                    {
+                        "id": "1",
+                        "startDate": {"date": "2026-13-01", "time": "10:00:00", "tz": "UTC"},
+                    }
+                ]
+            },
+            "unreadable date",
+        ),
+        ({"results": [{"id": "1", "startDate": "yesterday"}]}, "expected {date, time, tz}"),
+        ({"results": [{"title": "no id"}]}, "without an id"),
+        ([], "no results list"),
+    ],
+)
+def test_bad_indico_bodies_name_the_problem(body, fragment):
+    with pytest.raises(MalformedUpstream) as error:
+        parse_indico_export(body, BASE)
+    assert fragment in str(error.value)
+
+
+RECURRING = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Example//EN\r
+BEGIN:VTIMEZONE\r
+TZID:America/New_York\r
+BEGIN:STANDARD\r
+DTSTART:20251102T020000\r
+TZOFFSETFROM:-0400\r
+TZOFFSETTO:-0500\r
+RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:20260308T020000\r
+TZOFFSETFROM:-0500\r
+TZOFFSETTO:-0400\r
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+BEGIN:VEVENT\r
+UID:alesco-series@example.org\r
+SUMMARY:ALESCo meeting\r
+DTSTART;TZID=America/New_York:20261022T120000\r
+DTEND;TZID=America/New_York:20261022T130000\r
+RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=4\r
+EXDATE;TZID=America/New_York:20261105T120000\r
+LOCATION:Jitsi\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:one-off@example.org\r
+SUMMARY:Special session\r
+DTSTART:20261201T150000Z\r
+DURATION:PT1H\r
+STATUS:CANCELLED\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_recurring_events_expand_with_their_time_zone():
+    events = parse_icalendar(RECURRING, date(2026, 10, 1), date(2027, 1, 1))
+    series = [e for e in events if e.uid.startswith("alesco-series")]
+    # Noon in New York: 16:00 UTC before the DST change on 2026-11-01, 17:00 after; the
+    # EXDATE removes 2026-11-05.
+    assert [e.starts_at for e in series] == [
+        datetime(2026, 10, 22, 16, tzinfo=UTC),
+        datetime(2026, 11, 19, 17, tzinfo=UTC),
+        datetime(2026, 12, 3, 17, tzinfo=UTC),
+    ]
+    assert {e.timezone for e in series} == {"America/New_York"}
+    assert len({e.uid for e in series}) == 3
+    assert series[0].location == "Jitsi"
+    (special,) = [e for e in events if e.uid == "one-off@example.org"]
+    assert special.cancelled
+    assert special.ends_at == datetime(2026, 12, 1, 16, tzinfo=UTC)
+
+
+def test_unreadable_feed():
+    with pytest.raises(MalformedUpstream):
+        parse_icalendar(b"this is not a calendar", *WINDOW)

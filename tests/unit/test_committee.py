@@ -1,0 +1,141 @@
+"""Tests of alesco/committee.py: meetings joined with minutes, attendance, links, next vote."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from alesco.calendar import CalendarEvent
+from alesco.committee import MinutesDocument, build_committee
+from alesco.lifecycle import Stage
+from alesco.minutes import Attendee, Minutes, PullLink
+from alesco.roster import ChairTerm, RosterMember
+
+REPO = "AlmaLinux/ALESCo"
+NOW = datetime(2026, 10, 10, tzinfo=UTC)
+
+
+def event(uid: str, start: datetime, timezone: str = "UTC", cancelled: bool = False):
+    return CalendarEvent(
+        uid,
+        "ALESCo Meeting",
+        start,
+        None,
+        timezone,
+        f"https://x/{uid}",
+        None,
+        cancelled,
+        "Cancelled" if cancelled else None,
+    )
+
+
+def minutes(day: date, members=(), others=(), links=(), path=None) -> MinutesDocument:
+    return MinutesDocument(
+        Minutes(
+            path or f"m/{day}.md",
+            day,
+            f"ALESCo Meeting Minutes ({day})",
+            "Rec",
+            (),
+            tuple(Attendee(n) for n in members),
+            (),
+            (),
+            (),
+            tuple(Attendee(n) for n in others),
+            ("Decided",),
+            tuple(links),
+            (),
+        ),
+        f"https://wiki/{day}",
+    )
+
+
+ROSTER = [
+    RosterMember(
+        name="Ann Member",
+        github="ann",
+        joined=date(2024, 1, 1),
+        chair_terms=(ChairTerm(starts_on=date(2026, 1, 1)),),
+    ),
+    RosterMember(
+        name="Bo Member", aliases=("Bobby",), joined=date(2024, 1, 1), left=date(2026, 6, 1)
+    ),
+]
+
+
+def test_events_and_minutes_join_by_local_date():
+    # 23:30 in New York on 2026-09-03 is 2026-09-04 in UTC: the meeting's date is local.
+    late = event("e1", datetime(2026, 9, 4, 3, 30, tzinfo=UTC), "America/New_York")
+    committee = build_committee(
+        [late, event("e2", datetime(2026, 10, 20, 14, tzinfo=UTC))],
+        [minutes(date(2026, 9, 3), ["Ann Member"]), minutes(date(2025, 1, 1), ["Bo Member"])],
+        ROSTER,
+        [REPO],
+        NOW.date(),
+    )
+    assert [(m.id, m.event_uid, m.minutes_url) for m in committee.meetings] == [
+        ("2025-01-01", None, "https://wiki/2025-01-01"),
+        ("2026-09-03", "e1", "https://wiki/2026-09-03"),
+        ("2026-10-20", "e2", None),
+    ]
+    assert committee.meeting("2025-01-01").title == "ALESCo Meeting"
+    assert committee.meeting("2026-09-03").status(NOW) == "past"
+    assert committee.meeting("2026-10-20").status(NOW) == "upcoming"
+
+
+def test_same_day_meetings_get_numbered_ids_and_minutes_go_to_the_held_one():
+    day = datetime(2026, 9, 3, 14, tzinfo=UTC)
+    committee = build_committee(
+        [event("cancelled", day, cancelled=True), event("held", day.replace(hour=18))],
+        [minutes(day.date())],
+        ROSTER,
+        [REPO],
+        NOW.date(),
+    )
+    assert [(m.id, m.event_uid, m.minutes_url is not None) for m in committee.meetings] == [
+        ("2026-09-03", "held", True),
+        ("2026-09-03-2", "cancelled", False),
+    ]
+
+
+def test_attendees_are_matched_to_the_roster():
+    committee = build_committee(
+        [],
+        [
+            minutes(date(2026, 1, 8), ["ann member", "Stranger Danger"], others=["Bobby", "Guest"]),
+            minutes(date(2026, 1, 22), ["Ann Member"]),
+        ],
+        ROSTER,
+        [REPO],
+        NOW.date(),
+    )
+    first = committee.meeting("2026-01-08")
+    assert first.attendees == ("Ann Member", "Stranger Danger", "Bo Member")
+    assert first.community_attendees == ("Guest",)
+    ann, bo = committee.members
+    assert (ann.meetings_attended, ann.last_attended) == (2, date(2026, 1, 22))
+    assert (bo.meetings_attended, bo.last_attended) == (1, date(2026, 1, 8))
+    assert (ann.current, ann.chair, bo.current, bo.chair) == (True, True, False, False)
+
+
+def test_links_only_to_configured_repositories_and_next_vote():
+    upcoming = event("e", datetime(2026, 10, 15, 14, tzinfo=UTC))
+    cancelled = event("c", datetime(2026, 10, 12, 14, tzinfo=UTC), cancelled=True)
+    committee = build_committee(
+        [upcoming, cancelled],
+        [
+            minutes(
+                date(2026, 9, 3),
+                links=[PullLink("almalinux/alesco", 15), PullLink("AlmaLinux/wiki", 838)],
+            )
+        ],
+        ROSTER,
+        [REPO],
+        NOW.date(),
+    )
+    (meeting,) = committee.meetings_discussing("ALMALINUX/ALESCO", 15)
+    assert meeting.proposals == (PullLink(REPO, 15),)
+    assert committee.meetings_discussing(REPO, 838) == []
+    assert committee.next_meeting(NOW).event_uid == "e"
+    assert committee.next_vote(Stage.FCP, NOW).event_uid == "e"
+    assert committee.next_vote(Stage.DISCUSSION, NOW) is None
+    assert committee.next_meeting(datetime(2027, 1, 1, tzinfo=UTC)) is None
