@@ -24,6 +24,7 @@ from alesco.db import create_db_engine
 from alesco.migrate import upgrade
 from alesco.settings import Settings
 from tests.fakes.github import FakeGitHub
+from tests.fakes.indico import FakeIndico
 from tests.fakes.server import serve_in_thread
 
 POSTGRES_URL = os.environ.get(
@@ -138,3 +139,16 @@ def github() -> Iterator[GitHubServer]:
     fake = FakeGitHub()
     with serve_in_thread(fake.app) as url:
         yield GitHubServer(fake, url)
+
+
+@dataclass
+class IndicoServer:
+    fake: FakeIndico
+    url: str
+
+
+@pytest.fixture
+def indico() -> Iterator[IndicoServer]:
+    fake = FakeIndico()
+    with serve_in_thread(fake.app) as url:
+        yield IndicoServer(fake, url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -83,4 +84,114 @@ def committee(engine):
             facts(pull(6, "Process fix", created=6, updated=27)),
         ),
     )
+    return engine
+
+
+MINUTES_2025_02_10 = """# ALESCo Meeting Minutes (2025-02-10)
+
+Minutes recorded by Ann Member.
+
+## Members
+
+### ALESCo Member Attendees
+
+- Ann Member
+- Bo Member
+
+### Unable to attend
+
+- Cy Member
+
+## Community Attendees
+
+- Visiting Person
+
+## Decisions Adopted
+
+- RFC 3 moves to a vote ([#3](https://github.com/AlmaLinux/ALESCo/pull/3))
+
+## Minutes
+
+Discussed https://github.com/AlmaLinux/ALESCo/pull/4 as well.
+"""
+
+MINUTES_2025_01_20 = """# ALESCo Meeting Minutes (2025-01-20)
+
+## Members
+
+### ALESCo Member Attendees
+
+- Ann Member
+
+## Minutes
+
+- First look at https://github.com/AlmaLinux/ALESCo/pull/1
+"""
+
+ROSTER_YAML = """members:
+  - {name: Ann Member, github: ann, title: Chair person, affiliation: Ann Co,
+     joined: 2024-05-08, chair_terms: [{from: 2025-01-01, to: null}]}
+  - {name: Bo Member, github: bo, joined: 2024-05-08}
+  - {name: Cy Member, github: cy, joined: 2024-05-08, left: 2025-02-01}
+"""
+
+
+@pytest.fixture
+def meetings(engine, committee):
+    """The committee fixture's proposals, plus a schedule, two minutes files and a roster."""
+    from alesco.calendar import CalendarEvent
+    from alesco.committee_store import (
+        MinutesFile,
+        replace_calendar,
+        replace_minutes,
+        replace_roster,
+    )
+    from alesco.minutes import parse_minutes
+    from alesco.roster import parse_roster
+
+    def scheduled(uid, start, cancelled=False):
+        return CalendarEvent(
+            uid,
+            "ALESCo Meeting",
+            start,
+            start + timedelta(hours=1),
+            "UTC",
+            f"https://events.example/event/{uid}/",
+            "Online",
+            cancelled,
+            "Holiday" if cancelled else None,
+        )
+
+    events = [
+        scheduled("101", datetime(2025, 2, 10, 14, tzinfo=UTC)),
+        scheduled("102", NOW + timedelta(days=1), cancelled=True),
+        scheduled("103", NOW + timedelta(days=3)),
+    ]
+    files = [
+        MinutesFile(
+            f"m/{day}.md",
+            None,
+            f"https://wiki.example/{day}",
+            text,
+            parse_minutes(text, f"m/{day}.md"),
+        )
+        for day, text in (("2025-02-10", MINUTES_2025_02_10), ("2025-01-20", MINUTES_2025_01_20))
+    ]
+    with Session(engine) as session, session.begin():
+        window = (NOW - timedelta(days=400), NOW + timedelta(days=400))
+        replace_calendar(session, events, window, Origin.UPSTREAM, NOW)
+        replace_minutes(session, files, Origin.UPSTREAM, NOW)
+        replace_roster(session, parse_roster(ROSTER_YAML, "roster.yaml"), Origin.UPSTREAM, NOW)
+    for source in (Source.MEETINGS, Source.MINUTES, Source.ROSTER):
+        with Session(engine) as session, session.begin():
+            record_sync_run(
+                session,
+                SyncReport(
+                    source,
+                    Origin.UPSTREAM,
+                    started_at=NOW,
+                    finished_at=NOW,
+                    outcome=Outcome.SUCCESS,
+                ),
+            )
     return engine

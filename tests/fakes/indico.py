@@ -50,6 +50,7 @@ class FakeIndico:
     events: dict[int, FakeEvent] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
+    corrupt_dates: bool = False  # a fault switch: every startDate becomes unreadable
 
     @property
     def app(self) -> Starlette:
@@ -111,7 +112,7 @@ class FakeIndico:
             "additionalInfo": {"eventCategories": [], "moreFutureEvents": False},
             "ts": int(datetime.now(UTC).timestamp()),
             "url": str(request.url),
-            "results": [_conference(event, zone) for event in events],
+            "results": [_conference(event, zone, self.corrupt_dates) for event in events],
             "_type": "HTTPAPIResult",
         }
         return _json(200, body)
@@ -133,14 +134,17 @@ def _date_object(moment: datetime, zone: ZoneInfo) -> dict[str, str]:
     return {"date": local.date().isoformat(), "time": local.time().isoformat(), "tz": str(zone.key)}
 
 
-def _conference(event: FakeEvent, zone: ZoneInfo) -> dict[str, Any]:
+def _conference(event: FakeEvent, zone: ZoneInfo, corrupt: bool = False) -> dict[str, Any]:
     url = f"https://{HOST}/event/{event.id}/"
+    start = _date_object(event.starts_at, zone)
+    if corrupt:
+        start = {"date": "2026-13-45", "time": "25:61:00", "tz": "UTC"}
     return {
         "_type": "Conference",
         "id": str(event.id),
         "title": event.title,
         "description": "<p>Bi-weekly meeting of the AlmaLinux Engineering Steering Committee.</p>",
-        "startDate": _date_object(event.starts_at, zone),
+        "startDate": start,
         "timezone": event.timezone,
         "endDate": _date_object(event.ends_at, zone),
         "room": event.room,
