@@ -212,3 +212,95 @@ def test_failed_ingest_exits_nonzero_and_says_why(tmp_path):
     assert result.returncode == 1
     assert "github: failed" in result.stdout
     assert "upstream_unavailable" in result.stderr
+
+
+ROSTER = """members:
+  - {name: Ann Author, github: author, joined: 2024-01-01, chair_terms: [{from: 2024-01-01}]}
+  - {name: Cee Chair, github: chair, joined: 2024-01-01}
+  - {name: Old Timer, github: old, joined: 2024-01-01, left: 2025-01-01}
+"""
+
+MINUTES = """# Committee minutes ({day})
+
+**Present:** Ann Author, Cee Chair and Guest Visitor
+**Regrets:** Old Timer
+
+## Decisions
+
+1. Vote on [RFC: Case 4](https://github.com/example/rfcs/pull/4) next time
+"""
+
+
+def test_ingest_every_source_then_serve_the_committee(
+    github, indico, engine, database_url, tmp_path
+):
+    """The whole committee from fakes, through the CLI: meetings (Indico), minutes (GitHub
+    contents API), roster (a file), proposals; then read back over REST and GraphQL."""
+    from datetime import datetime as datetime_type
+
+    build_lifecycle(github.fake.add_repository({"repo": "example/rfcs"}))
+    github.fake.add_repository(
+        {
+            "repo": "example/wiki",
+            "contents": {"minutes/2026-05-07.md": MINUTES.format(day="2026-05-07")},
+        }
+    )
+    soon = datetime_type.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    indico.fake.add_event(
+        501,
+        "Committee meeting",
+        datetime(2026, 5, 7, 16, tzinfo=UTC),
+        datetime(2026, 5, 7, 17, tzinfo=UTC),
+    )
+    indico.fake.add_event(502, "Committee meeting", soon, soon + timedelta(hours=1))
+    (tmp_path / "roster.yaml").write_text(ROSTER)
+    env = base_env(
+        DATABASE_URL=database_url,
+        ALESCO_GITHUB_API_URL=github.url,
+        ALESCO_GITHUB_REPOS="example/rfcs",
+        ALESCO_MINUTES_REPO="example/wiki",
+        ALESCO_MINUTES_PATH="minutes",
+        ALESCO_INDICO_URL=indico.url,
+        ALESCO_ROSTER=str(tmp_path / "roster.yaml"),
+    )
+    result = alesco("ingest", "--once", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for source in ("github", "meetings", "minutes", "roster"):
+        assert f"{source}: success" in result.stdout
+
+    with serving("--no-ingest", env=env, cwd=tmp_path) as base:
+        meetings = httpx.get(f"{base}/v1/meetings?sort=date").json()["data"]
+        members = httpx.get(f"{base}/v1/members").json()["data"]
+        fcp = httpx.get(f"{base}/v1/proposals/4").json()["data"]
+        status = httpx.get(f"{base}/v1/status").json()["data"]["sources"]
+        query = (
+            "{ proposal(number: 4) { stage nextVote { id startsAt } "
+            "discussedIn { id attendees { name chair } } } }"
+        )
+        graph = httpx.post(f"{base}/graphql", json={"query": query}).json()["data"]["proposal"]
+        calendar = httpx.get(f"{base}/v1/meetings.ics").content
+    held = meetings[0]
+    assert (held["id"], held["url"]) == ("2026-05-07", "https://events.almalinux.org/event/501/")
+    assert held["attendees"] == ["Ann Author", "Cee Chair"]
+    assert held["community_attendees"] == ["Guest Visitor"]
+    assert held["absentees"] == ["Old Timer"]
+    assert held["proposals_discussed"] == [4]
+    assert held["decisions"] == ["Vote on RFC: Case 4 next time"]
+    assert meetings[1]["starts_at"] == soon.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert [(m["name"], m["current"], m["chair"], m["meetings_attended"]) for m in members] == [
+        ("Ann Author", True, True, 1),
+        ("Cee Chair", True, False, 1),
+        ("Old Timer", False, False, 0),
+    ]
+    assert fcp["stage"] == "fcp"
+    assert fcp["next_vote"]["meeting_id"] == meetings[1]["id"]
+    assert [m["meeting_id"] for m in fcp["discussed_in"]] == ["2026-05-07"]
+    assert graph["nextVote"]["id"] == meetings[1]["id"]
+    assert graph["discussedIn"][0]["attendees"] == [
+        {"name": "Ann Author", "chair": True},
+        {"name": "Cee Chair", "chair": False},
+    ]
+    assert all(
+        status[s]["outcome"] == "success" for s in ("github", "meetings", "minutes", "roster")
+    )
+    assert calendar.count(b"BEGIN:VEVENT") == 2
