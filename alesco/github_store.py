@@ -179,3 +179,11 @@ def replace_proposals(
         bump_data_version(session, now)
         return True
     return False
+
+
+def load_proposals(session: Session) -> list[Proposal]:
+    """Every stored proposal, for the in-memory read model."""
+    rows = session.exec(
+        select(ProposalRow).order_by(col(ProposalRow.repo), col(ProposalRow.number))
+    )
+    return [row_to_proposal(row) for row in rows]

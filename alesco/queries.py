@@ -1,24 +1,25 @@
-"""Read queries shared by REST and GraphQL: typed query objects in, read models out."""
+"""Proposal queries shared by REST and GraphQL: typed query objects over an in-memory index.
+
+Reads never touch the database: the API holds every proposal in a `ProposalIndex` (rebuilt
+when the data version moves) and these pure functions filter, sort and page it. Pages are
+keyset-based: a cursor is the sort key, repository and number of the last item seen, so a
+page boundary stays put when proposals change between requests.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-from sqlalchemy import ColumnElement, and_, func, literal, or_, tuple_
-from sqlmodel import Session, col, select
 
 from alesco.cursor import Cursor, InvalidCursor
-from alesco.github_store import row_to_proposal
 from alesco.lifecycle import Stage
-from alesco.models import ProposalRow
 from alesco.proposal import Proposal
-from alesco.timestamps import format_timestamp, parse_timestamp
+from alesco.timestamps import format_timestamp
 
 DEFAULT_LIMIT = 30
 MAX_LIMIT = 100
+PROPOSAL_CURSOR_SIZE = 3  # (sort key, repo, number)
 
 
 class StateFilter(StrEnum):
@@ -44,15 +45,6 @@ class SortOrder(StrEnum):
     @property
     def descending(self) -> bool:
         return self.value.startswith("-")
-
-    @property
-    def column(self) -> Any:
-        name = self.value.lstrip("-")
-        return {
-            "updated": ProposalRow.updated_at,
-            "created": ProposalRow.created_at,
-            "number": ProposalRow.number,
-        }[name]
 
 
 @dataclass(frozen=True)
@@ -83,115 +75,121 @@ class ProposalPage:
     next_cursor: Cursor | None
 
 
-def _search_terms(text: str) -> list[ColumnElement[bool]]:
-    conditions = []
-    for term in text.lower().split():
-        matches = [
-            func.lower(col(column)).contains(term, autoescape=True)
-            for column in (ProposalRow.title, ProposalRow.abstract, ProposalRow.rfc_title)
-        ]
-        digits = term.lstrip("#")
-        if digits.isdigit():
-            matches.append(col(ProposalRow.number) == int(digits))
-            matches.append(col(ProposalRow.rfc_number) == digits.zfill(4))
-        conditions.append(or_(*matches))
-    return conditions
+SortKey = tuple[str | int, str, int]
 
 
-def _filters(query: ProposalQuery) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    state = query.effective_state
-    if state != StateFilter.ALL:
-        conditions.append(col(ProposalRow.state) == state.value)
-    if query.kind != KindFilter.ALL:
-        conditions.append(col(ProposalRow.kind) == query.kind.value)
-    if query.stages:
-        conditions.append(col(ProposalRow.stage).in_(sorted(s.value for s in query.stages)))
-    if query.repo:
-        conditions.append(func.lower(col(ProposalRow.repo)) == query.repo.lower())
-    if query.search:
-        conditions.extend(_search_terms(query.search))
-    return conditions
-
-
-PROPOSAL_CURSOR_SIZE = 3  # (sort key, repo, number)
-
-
-def cursor_for(proposal: Proposal, sort: SortOrder) -> Cursor:
-    """The cursor that resumes a `sort`-ordered list right after `proposal`."""
+def sort_key(proposal: Proposal, sort: SortOrder) -> SortKey:
+    """The position of `proposal` in `sort` order, as a cursor records it."""
     name = sort.value.lstrip("-")
     key: str | int
     if name == "number":
         key = proposal.number
     else:
-        key = (
-            format_timestamp(proposal.updated_at if name == "updated" else proposal.created_at)
-            or ""
+        moment = proposal.updated_at if name == "updated" else proposal.created_at
+        key = format_timestamp(moment) or ""
+    return key, proposal.repo, proposal.number
+
+
+class ProposalIndex:
+    """Every proposal, with lookups and lazily built sort orders."""
+
+    def __init__(self, proposals: Iterable[Proposal]) -> None:
+        self.items = tuple(proposals)
+        self._orders: dict[SortOrder, tuple[Proposal, ...]] = {}
+        self._by_number: dict[int, list[Proposal]] = {}
+        self._haystack: dict[tuple[str, int], str] = {}
+        for proposal in self.items:
+            self._by_number.setdefault(proposal.number, []).append(proposal)
+            rfc = proposal.rfc
+            text = " ".join(
+                filter(
+                    None,
+                    (proposal.title, rfc.title if rfc else None, rfc.abstract if rfc else None),
+                )
+            )
+            self._haystack[(proposal.repo, proposal.number)] = text.lower()
+
+    def ordered(self, sort: SortOrder) -> tuple[Proposal, ...]:
+        if sort not in self._orders:
+            self._orders[sort] = tuple(
+                sorted(self.items, key=lambda p: sort_key(p, sort), reverse=sort.descending)
+            )
+        return self._orders[sort]
+
+    def with_number(self, number: int) -> list[Proposal]:
+        return sorted(self._by_number.get(number, []), key=lambda p: p.repo)
+
+    def haystack(self, proposal: Proposal) -> str:
+        return self._haystack[(proposal.repo, proposal.number)]
+
+
+def _matches_search(index: ProposalIndex, proposal: Proposal, terms: Sequence[str]) -> bool:
+    text = index.haystack(proposal)
+    for term in terms:
+        digits = term.lstrip("#")
+        number_match = digits.isdigit() and (
+            proposal.number == int(digits) or proposal.rfc_number == digits.zfill(4)
         )
-    return Cursor(sort.value, (key, proposal.repo, proposal.number))
+        if term not in text and not number_match:
+            return False
+    return True
 
 
-def _after(cursor: Cursor, sort: SortOrder) -> ColumnElement[bool]:
+def _filter(query: ProposalQuery, index: ProposalIndex) -> Iterable[Proposal]:
+    state = query.effective_state
+    stages = {stage.value for stage in query.stages}
+    repo = query.repo.lower() if query.repo else None
+    terms = query.search.lower().split() if query.search else []
+    for proposal in index.ordered(query.sort):
+        if state != StateFilter.ALL and proposal.state != state.value:
+            continue
+        if query.kind != KindFilter.ALL and proposal.kind.value != query.kind.value:
+            continue
+        if stages and (proposal.stage is None or proposal.stage.value not in stages):
+            continue
+        if repo and proposal.repo.lower() != repo:
+            continue
+        if terms and not _matches_search(index, proposal, terms):
+            continue
+        yield proposal
+
+
+def _after(cursor: Cursor, sort: SortOrder) -> SortKey:
     if cursor.sort != sort.value:
         raise InvalidCursor(f"cursor was issued for sort={cursor.sort}, not sort={sort.value}")
-    column = sort.column
-    raw_key, repo, number = cursor.position
-    try:
-        key: Any = raw_key if column is ProposalRow.number else parse_timestamp(str(raw_key))
-    except ValueError as error:
-        raise InvalidCursor("not a cursor this API issued") from error
-    if (column is ProposalRow.number and not isinstance(key, int)) or not (
-        isinstance(repo, str) and isinstance(number, int)
-    ):
+    key, repo, number = cursor.position
+    key_type = int if sort.value.lstrip("-") == "number" else str
+    if not isinstance(key, key_type) or not isinstance(repo, str) or not isinstance(number, int):
         raise InvalidCursor("not a cursor this API issued")
-    position = tuple_(col(column), col(ProposalRow.repo), col(ProposalRow.number))
-    bound = tuple_(
-        literal(key, type_=column.type),
-        literal(repo, type_=ProposalRow.repo.type),  # type: ignore[attr-defined]
-        literal(number, type_=ProposalRow.number.type),  # type: ignore[attr-defined]
-    )
-    return position < bound if sort.descending else position > bound
+    return key, repo, number
 
 
-def list_proposals(session: Session, query: ProposalQuery) -> ProposalPage:
+def list_proposals(index: ProposalIndex, query: ProposalQuery) -> ProposalPage:
     """One page of proposals matching `query`, the total matching, and the next cursor."""
-    conditions = _filters(query)
-    total = session.exec(
-        select(func.count()).select_from(ProposalRow).where(and_(True, *conditions))
-    ).one()
-    if query.after is not None:
-        conditions.append(_after(query.after, query.sort))
-    columns = (col(query.sort.column), col(ProposalRow.repo), col(ProposalRow.number))
-    order = [c.desc() if query.sort.descending else c.asc() for c in columns]
-    rows = session.exec(
-        select(ProposalRow).where(and_(True, *conditions)).order_by(*order).limit(query.limit + 1)
-    ).all()
-    items = [row_to_proposal(row) for row in rows[: query.limit]]
-    next_cursor = cursor_for(items[-1], query.sort) if len(rows) > query.limit else None
+    boundary = _after(query.after, query.sort) if query.after is not None else None
+    total, more = 0, False
+    items: list[Proposal] = []
+    for proposal in _filter(query, index):
+        total += 1
+        if boundary is not None:
+            position = sort_key(proposal, query.sort)
+            beyond = position < boundary if query.sort.descending else position > boundary
+            if not beyond:
+                continue
+        if len(items) < query.limit:
+            items.append(proposal)
+        else:
+            more = True
+    next_cursor = Cursor(query.sort.value, sort_key(items[-1], query.sort)) if more else None
     return ProposalPage(items=items, total=total, next_cursor=next_cursor)
 
 
-def find_proposals(session: Session, number: int, repo: str | None = None) -> list[Proposal]:
+def cursor_for(proposal: Proposal, sort: SortOrder) -> Cursor:
+    """The cursor that resumes a `sort`-ordered list right after `proposal`."""
+    return Cursor(sort.value, sort_key(proposal, sort))
+
+
+def find_proposals(index: ProposalIndex, number: int, repo: str | None = None) -> list[Proposal]:
     """Proposals with `number` (any kind), in `repo` if given; one per repository."""
-    statement = select(ProposalRow).where(col(ProposalRow.number) == number)
-    if repo:
-        statement = statement.where(func.lower(col(ProposalRow.repo)) == repo.lower())
-    return [row_to_proposal(row) for row in session.exec(statement.order_by(col(ProposalRow.repo)))]
-
-
-def find_proposals_by_keys(
-    session: Session, keys: Sequence[tuple[str, int]]
-) -> dict[tuple[str, int], Proposal]:
-    """Proposals for (repo, number) keys in one query; repos match case-insensitively and
-    the result is keyed by the lower-cased repo."""
-    if not keys:
-        return {}
-    wanted = {(repo.lower(), number) for repo, number in keys}
-    numbers = sorted({number for _, number in wanted})
-    rows = session.exec(select(ProposalRow).where(col(ProposalRow.number).in_(numbers)))
-    found = {}
-    for row in rows:
-        key = (row.repo.lower(), row.number)
-        if key in wanted:
-            found[key] = row_to_proposal(row)
-    return found
+    matches = index.with_number(number)
+    return [p for p in matches if repo is None or p.repo.lower() == repo.lower()]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from alesco.data_version import read_data_version
+from alesco.data_version import DataVersion, read_data_version
 from alesco.models import SyncRunRow
 from alesco.sync_runs import Origin, Outcome, Source, latest_run
 
@@ -65,11 +65,29 @@ def _staleness(
     return (True, success.finished_at) if now > deadline else (False, None)
 
 
+@dataclass(frozen=True)
+class RunLog:
+    """Per source, its latest attempt and latest success: all status is computed from it."""
+
+    latest: dict[Source, tuple[SyncRunRow | None, SyncRunRow | None]]
+
+
+def load_run_log(session: Session) -> RunLog:
+    return RunLog(
+        {
+            source: (latest_run(session, source), latest_run(session, source, Outcome.SUCCESS))
+            for source in Source
+        }
+    )
+
+
 def _source_status(
-    session: Session, source: Source, now: datetime, interval: float
+    source: Source,
+    attempt: SyncRunRow | None,
+    success: SyncRunRow | None,
+    now: datetime,
+    interval: float,
 ) -> SourceStatus:
-    attempt = latest_run(session, source)
-    success = latest_run(session, source, Outcome.SUCCESS)
     stale, stale_since = _staleness(attempt, success, now, interval)
     origin = Origin(success.origin) if success else None
     synced_at = None
@@ -98,10 +116,19 @@ def _source_status(
     )
 
 
-def read_status(session: Session, now: datetime, sync_interval: float) -> ServiceStatus:
-    version = read_data_version(session)
+def compute_status(
+    runs: RunLog, version: DataVersion, now: datetime, sync_interval: float
+) -> ServiceStatus:
+    """Every source's freshness at `now` (pure: staleness grows with time)."""
     return ServiceStatus(
-        sources=tuple(_source_status(session, source, now, sync_interval) for source in Source),
+        sources=tuple(
+            _source_status(source, *runs.latest.get(source, (None, None)), now, sync_interval)
+            for source in Source
+        ),
         data_version=version.version,
         data_changed_at=version.changed_at,
     )
+
+
+def read_status(session: Session, now: datetime, sync_interval: float) -> ServiceStatus:
+    return compute_status(load_run_log(session), read_data_version(session), now, sync_interval)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from alesco.models import SyncRunRow
+from alesco.notifications import notify_change
 
 
 class Source(StrEnum):
@@ -77,6 +78,7 @@ def record_sync_run(session: Session, report: SyncReport) -> None:
             snapshot_built_at=report.snapshot_built_at,
         )
     )
+    notify_change(session)
 
 
 def latest_run(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from alesco.settings import Settings
 from alesco.timestamps import utc_now
 from api.graphql.endpoint import AlescoGraphQL
 from api.graphql.schema import schema
+from api.model_holder import ModelHolder
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.health import healthz, readyz
 from api.routes.index import index
@@ -39,8 +41,16 @@ def create_app(
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.clock = clock
+    holder = ModelHolder(engine, settings, clock)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await holder.start()
+        try:
+            yield
+        finally:
+            await holder.stop()
+
+    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
+    app.state.holder = holder
     return app

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import Session
+
 from alesco.github_records import GithubUser, IssueEvent, Label, PullRequest
+from alesco.github_store import load_proposals
 from alesco.proposal import Proposal, PullFacts, build_proposals
+from alesco.queries import ProposalIndex
 from alesco.rfc_document import RfcDocument
 
 T0 = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
@@ -68,3 +72,8 @@ def facts(
 def stored(repo: str, *pull_facts: PullFacts) -> list[tuple[Proposal, PullFacts]]:
     """Derived proposals paired with their facts, as the store takes them."""
     return list(zip(build_proposals(repo, pull_facts), pull_facts, strict=True))
+
+
+def index_of(session: Session) -> ProposalIndex:
+    """The stored proposals, indexed as the API reads them."""
+    return ProposalIndex(load_proposals(session))

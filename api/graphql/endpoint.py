@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from api.graphql.loaders import Loaders
+from api.context import context_of
 
 
 class AlescoGraphQL(GraphQL[dict[str, Any], None]):
@@ -18,13 +18,4 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> dict[str, Any]:
-        state = request.app.state
-        now = state.clock()
-        return {
-            "request": request,
-            "response": response,
-            "engine": state.engine,
-            "settings": state.settings,
-            "now": now,
-            "loaders": Loaders(state.engine, state.settings, now),
-        }
+        return {"request": request, "response": response, "alesco": context_of(request)}

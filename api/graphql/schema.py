@@ -8,13 +8,11 @@ test fails when they differ. Bad arguments raise errors naming the argument, wit
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -34,8 +32,7 @@ from alesco.queries import (
     list_proposals,
 )
 from alesco.settings import REPO_PATTERN
-from alesco.status import read_status
-from api.graphql.loaders import Loaders
+from api.context import Context
 from api.graphql.scalars import SCALAR_MAP
 from api.graphql.types import (
     KindFilterEnum,
@@ -62,14 +59,10 @@ def bad_input(argument: str, message: str) -> GraphQLError:
     )
 
 
-async def _read(info: Info[Any, None], work: Any) -> Any:
-    engine = info.context["engine"]
-
-    def run() -> Any:
-        with Session(engine) as session:
-            return work(session)
-
-    return await run_in_threadpool(run)
+def request_context(info: Info[Any, None]) -> Context:
+    """The request's read model and time: every resolver reads the same version."""
+    context: Context = info.context["alesco"]
+    return context
 
 
 def _query(
@@ -112,7 +105,7 @@ def _query(
 @strawberry.type
 class Query:
     @strawberry.field(description="Proposals (pull requests), newest activity first.")
-    async def proposals(
+    def proposals(
         self,
         info: Info[Any, None],
         state: Annotated[
@@ -146,7 +139,7 @@ class Query:
     ) -> ProposalConnection:
         query = _query(state, stages, kind, repo, search, sort, first, after)
         try:
-            page = await _read(info, lambda session: list_proposals(session, query))
+            page = list_proposals(request_context(info).model.index, query)
         except InvalidCursor as error:
             raise bad_input("after", str(error)) from None
         edges = []
@@ -165,16 +158,16 @@ class Query:
         )
 
     @strawberry.field(description="One pull request by number (any kind).")
-    async def proposal(
+    def proposal(
         self, info: Info[Any, None], number: int, repo: str | None = None
     ) -> Proposal | None:
-        matches = await _read(info, lambda session: find_proposals(session, number, repo))
+        matches = find_proposals(request_context(info).model.index, number, repo)
         if len(matches) > 1:
             raise bad_input("repo", f"#{number} exists in several repositories; give repo")
         return Proposal.from_model(matches[0]) if matches else None
 
     @strawberry.field(description="Meetings between two dates (inclusive), newest first.")
-    async def meetings(
+    def meetings(
         self,
         info: Info[Any, None],
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
@@ -188,30 +181,25 @@ class Query:
             raise bad_input("first", f"must be from 1 to {MAX_LIMIT}")
         if from_ and to and to < from_:
             raise bad_input("to", "is before from")
-        loaders: Loaders = info.context["loaders"]
+        context = request_context(info)
         query = MeetingQuery(first=from_, last=to, sort=sort, limit=first)
-        page = list_meetings(await loaders.committee(), query)
-        return [Meeting.from_model(meeting, loaders.now) for meeting in page.items]
+        page = list_meetings(context.committee, query)
+        return [Meeting.from_model(meeting, context.now) for meeting in page.items]
 
     @strawberry.field(description="The next scheduled meeting that is not cancelled.")
-    async def next_meeting(self, info: Info[Any, None]) -> Meeting | None:
-        loaders: Loaders = info.context["loaders"]
-        meeting = (await loaders.committee()).next_meeting(loaders.now)
-        return Meeting.from_model(meeting, loaders.now) if meeting else None
+    def next_meeting(self, info: Info[Any, None]) -> Meeting | None:
+        context = request_context(info)
+        meeting = context.committee.next_meeting(context.now)
+        return Meeting.from_model(meeting, context.now) if meeting else None
 
     @strawberry.field(description="The roster; current: true or false keeps current or former.")
-    async def members(self, info: Info[Any, None], current: bool | None = None) -> list[Member]:
-        committee = await info.context["loaders"].committee()
+    def members(self, info: Info[Any, None], current: bool | None = None) -> list[Member]:
+        committee = request_context(info).committee
         return [Member.from_model(member) for member in list_members(committee, current)]
 
     @strawberry.field(description="Freshness of each source and the data version.")
-    async def status(self, info: Info[Any, None]) -> Status:
-        settings = info.context["settings"]
-        now: datetime = info.context["now"]
-        service = await _read(
-            info, lambda session: read_status(session, now, settings.sync_interval)
-        )
-        return Status.from_model(service)
+    def status(self, info: Info[Any, None]) -> Status:
+        return Status.from_model(request_context(info).status)
 
 
 schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALAR_MAP))

@@ -14,11 +14,11 @@ from alesco.committee import Member as MemberModel
 from alesco.lifecycle import Kind, Rule, Stage
 from alesco.meeting_queries import MeetingSort
 from alesco.proposal import Proposal as ProposalModel
-from alesco.queries import KindFilter, SortOrder, StateFilter
+from alesco.queries import KindFilter, SortOrder, StateFilter, find_proposals
 from alesco.status import ServiceStatus
 from alesco.status import SourceStatus as SourceStatusModel
 from alesco.sync_runs import Origin as OriginModel
-from api.graphql.loaders import Loaders
+from api.context import Context
 
 StageEnum = strawberry.enum(Stage, name="Stage", description="Lifecycle stage of an RFC.")
 KindEnum = strawberry.enum(Kind, name="ProposalKind", description="rfc, or any other PR.")
@@ -115,16 +115,16 @@ class Proposal:
     superseded_by: int | None
 
     @strawberry.field(description="Meetings whose minutes link this pull request.")
-    async def discussed_in(self, info: Info[Any, None]) -> list[Meeting]:
-        loaders: Loaders = info.context["loaders"]
-        meetings = await loaders.meetings_discussing.load((self.repo, self.number))
-        return [Meeting.from_model(meeting, loaders.now) for meeting in meetings]
+    def discussed_in(self, info: Info[Any, None]) -> list[Meeting]:
+        context: Context = info.context["alesco"]
+        meetings = context.committee.meetings_discussing(self.repo, self.number)
+        return [Meeting.from_model(meeting, context.now) for meeting in meetings]
 
     @strawberry.field(description="For a proposal in FCP: the next meeting, expected to vote.")
-    async def next_vote(self, info: Info[Any, None]) -> Meeting | None:
-        loaders: Loaders = info.context["loaders"]
-        meeting = (await loaders.committee()).next_vote(self.stage, loaders.now)
-        return Meeting.from_model(meeting, loaders.now) if meeting else None
+    def next_vote(self, info: Info[Any, None]) -> Meeting | None:
+        context: Context = info.context["alesco"]
+        meeting = context.committee.next_vote(self.stage, context.now)
+        return Meeting.from_model(meeting, context.now) if meeting else None
 
     @classmethod
     def from_model(cls, model: ProposalModel) -> Proposal:
@@ -265,18 +265,22 @@ class Meeting:
     proposal_keys: strawberry.Private[list[tuple[str, int]]]
 
     @strawberry.field(description="Members present, from the roster.")
-    async def attendees(self, info: Info[Any, None]) -> list[Member]:
-        committee = await info.context["loaders"].committee()
-        members = (committee.member_named(name) for name in self.attendee_names)
+    def attendees(self, info: Info[Any, None]) -> list[Member]:
+        context: Context = info.context["alesco"]
+        members = (context.committee.member_named(name) for name in self.attendee_names)
         return [
             Member.from_model(member) if member else Member.unlisted(name)
             for name, member in zip(self.attendee_names, members, strict=True)
         ]
 
     @strawberry.field(description="Pull requests the minutes link.")
-    async def proposals_discussed(self, info: Info[Any, None]) -> list[Proposal]:
-        found = await info.context["loaders"].proposals.load_many(self.proposal_keys)
-        return [Proposal.from_model(proposal) for proposal in found if proposal is not None]
+    def proposals_discussed(self, info: Info[Any, None]) -> list[Proposal]:
+        index = info.context["alesco"].model.index
+        return [
+            Proposal.from_model(proposal)
+            for repo, number in self.proposal_keys
+            for proposal in find_proposals(index, number, repo)
+        ]
 
     @classmethod
     def from_model(cls, model: MeetingModel, now: datetime) -> Meeting:

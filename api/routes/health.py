@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from alesco import __version__
 from alesco.migrate import current_revision, head_revision
-from api.database import engine_of
+from api.context import engine_of
 from api.problems import problem_response
 from api.rendering import json_response
 

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from alesco.meeting_queries import list_meetings
 from alesco.sync_runs import Source
 from api.calendar_feed import meetings_calendar
-from api.database import read_in_context
+from api.context import context_of
 from api.params import parse_meeting_query, reject_unknown
 from api.problems import NotFound
 from api.rendering import json_response
@@ -19,7 +19,7 @@ SOURCES = (Source.MEETINGS, Source.MINUTES)
 
 async def meetings_list(request: Request) -> Response:
     query = parse_meeting_query(request.query_params)
-    _, context = await read_in_context(request, lambda session: None)
+    context = context_of(request)
     page = list_meetings(context.committee, query)
     next_cursor = page.next_cursor.encode() if page.next_cursor else None
     headers = {}
@@ -38,7 +38,7 @@ async def meetings_list(request: Request) -> Response:
 async def next_meeting(request: Request) -> Response:
     """The next scheduled, not cancelled meeting; `data` is null when none is scheduled."""
     reject_unknown(request.query_params, ())
-    _, context = await read_in_context(request, lambda session: None)
+    context = context_of(request)
     meeting = context.committee.next_meeting(context.now)
     data = meeting_json(meeting, context.now) if meeting else None
     return json_response(request, {"data": data, "meta": freshness_meta(context.status, *SOURCES)})
@@ -47,7 +47,7 @@ async def next_meeting(request: Request) -> Response:
 async def meeting_detail(request: Request) -> Response:
     reject_unknown(request.query_params, ())
     meeting_id = request.path_params["meeting_id"]
-    _, context = await read_in_context(request, lambda session: None)
+    context = context_of(request)
     meeting = context.committee.meeting(meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id!r}; meeting ids are dates such as 2025-04-16.")
@@ -57,7 +57,7 @@ async def meeting_detail(request: Request) -> Response:
 
 async def meetings_ics(request: Request) -> Response:
     reject_unknown(request.query_params, ())
-    _, context = await read_in_context(request, lambda session: None)
+    context = context_of(request)
     body = meetings_calendar(context.committee.meetings, context.status.data_changed_at)
     return Response(
         body,

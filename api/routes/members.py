@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from alesco.meeting_queries import list_members
 from alesco.sync_runs import Source
-from api.database import read_in_context
+from api.context import context_of
 from api.params import parse_current
 from api.rendering import json_response
 from api.representations import freshness_meta, member_json
@@ -15,7 +15,7 @@ from api.representations import freshness_meta, member_json
 
 async def members_list(request: Request) -> Response:
     current = parse_current(request.query_params)
-    _, context = await read_in_context(request, lambda session: None)
+    context = context_of(request)
     members = list_members(context.committee, current)
     meta = {"count": len(members), **freshness_meta(context.status, Source.ROSTER, Source.MINUTES)}
     return json_response(request, {"data": [member_json(m) for m in members], "meta": meta})

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alesco.queries import find_proposals, list_proposals
-from api.database import read_in_context
+from api.context import context_of
 from api.params import parse_number, parse_proposal_query, parse_repo, reject_unknown, single
 from api.problems import BadParameter, NotFound
 from api.rendering import json_response
@@ -15,7 +15,8 @@ from api.representations import freshness_meta, proposal_json
 
 async def proposals_list(request: Request) -> Response:
     query = parse_proposal_query(request.query_params)
-    page, context = await read_in_context(request, lambda s: list_proposals(s, query))
+    context = context_of(request)
+    page = list_proposals(context.model.index, query)
     next_cursor = page.next_cursor.encode() if page.next_cursor else None
     headers = {}
     if next_cursor:
@@ -35,7 +36,8 @@ async def proposal_detail(request: Request) -> Response:
     number = parse_number(request.path_params["number"])
     reject_unknown(request.query_params, {"repo"})
     repo = parse_repo(single(request.query_params, "repo"))
-    matches, context = await read_in_context(request, lambda s: find_proposals(s, number, repo))
+    context = context_of(request)
+    matches = find_proposals(context.model.index, number, repo)
     if not matches:
         where = f" in {repo}" if repo else ""
         raise NotFound(f"No pull request #{number}{where} is known to this API.")

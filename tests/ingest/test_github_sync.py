@@ -14,6 +14,7 @@ from alesco.snapshot import install_snapshot, read_snapshot
 from alesco.sync_runs import Outcome, Source
 from ingest.github_sync import sync_github
 from tests.conftest import make_settings
+from tests.factories import index_of
 from tests.ingest.conftest import api_client
 
 REPO = "AlmaLinux/ALESCo"
@@ -35,7 +36,7 @@ def snapshot_dump() -> dict:
 
 def stage_of(engine, number: int, repo: str = REPO) -> tuple[str, Stage | None, Stage | None]:
     with Session(engine) as session:
-        (proposal,) = find_proposals(session, number, repo)
+        (proposal,) = find_proposals(index_of(session), number, repo)
     return proposal.kind.value, proposal.stage, proposal.outcome
 
 
@@ -63,7 +64,7 @@ async def test_real_alesco_pull_requests_over_the_wire(github, engine, database_
     assert stage_of(engine, 8) == ("rfc", Stage.ACCEPTED, Stage.ACCEPTED)
     assert stage_of(engine, 16) == ("rfc", Stage.SUBMITTED, None)
     with Session(engine) as session:
-        (rfc,) = find_proposals(session, 8)
+        (rfc,) = find_proposals(index_of(session), 8)
     assert rfc.rfc_number == "0004"
     assert rfc.rfc is not None
     assert rfc.rfc.status == "Approved"
@@ -77,7 +78,7 @@ async def test_sync_equals_the_bundled_snapshot(github, engine, database_url):
     expected = {p.number: p for p, _ in read_snapshot().proposals}
     with Session(engine) as session:
         for number, proposal in expected.items():
-            assert find_proposals(session, number, REPO) == [proposal]
+            assert find_proposals(index_of(session), number, REPO) == [proposal]
 
 
 async def test_follows_link_pagination_without_assuming_a_page_size(github, engine, database_url):
@@ -90,7 +91,7 @@ async def test_follows_link_pagination_without_assuming_a_page_size(github, engi
     assert pull_pages[0].path == f"/repos/{REPO}/pulls"
     assert all(r.path.startswith("/repositories/") for r in pull_pages[1:])
     with Session(engine) as session:
-        assert len([n for n in range(1, 19) if find_proposals(session, n)]) == 16
+        assert len([n for n in range(1, 19) if find_proposals(index_of(session), n)]) == 16
 
 
 async def test_unchanged_upstream_costs_only_304s(github, engine, database_url):
@@ -141,8 +142,8 @@ async def test_a_new_pr_supersedes_an_unchanged_one(github, engine, database_url
     assert "/repos/o/r/issues/3/events" not in github.paths()
     assert stage_of(engine, 3, "o/r") == ("rfc", Stage.SUPERSEDED, Stage.SUPERSEDED)
     with Session(engine) as session:
-        (old,) = find_proposals(session, 3)
-        (new,) = find_proposals(session, 4)
+        (old,) = find_proposals(index_of(session), 3)
+        (new,) = find_proposals(index_of(session), 4)
     assert (old.superseded_by, new.supersedes) == (4, (3,))
 
 
@@ -232,7 +233,7 @@ async def test_rfc_document_is_read_from_the_pr(github, engine, database_url):
     repo.add_pull(1, "Widgets", "ann", created_at=T, files=[("rfcs/0009-w.md", "added", RFC_TEXT)])
     await sync_github(github.settings(database_url), engine)
     with Session(engine) as session:
-        (proposal,) = find_proposals(session, 1)
+        (proposal,) = find_proposals(index_of(session), 1)
     assert (proposal.rfc_number, proposal.abstract) == ("0009", "More widgets.")
     assert proposal.rfc is not None
     assert proposal.rfc.authors == ("Ann",)
@@ -244,7 +245,7 @@ async def test_several_repositories_in_one_transaction(github, engine, database_
     report = await sync_github(github.settings(database_url, "o/a", "o/b"), engine)
     assert report.items == 2
     with Session(engine) as session:
-        assert {p.repo for p in find_proposals(session, 1)} == {"o/a", "o/b"}
+        assert {p.repo for p in find_proposals(index_of(session), 1)} == {"o/a", "o/b"}
     github.fake.fail_next("/repos/o/b/pulls", 500)
     github.fake.repository("o/a").add_label(
         1, "vote at next meeting", actor="x", at=T + timedelta(days=1)

@@ -10,7 +10,7 @@ from alesco.lifecycle import Stage
 from alesco.queries import find_proposals
 from alesco.rfc_document import RfcDocument
 from alesco.sync_runs import Origin
-from tests.factories import day, event, facts, pull, stored
+from tests.factories import day, event, facts, index_of, pull, stored
 
 REPO = "AlmaLinux/ALESCo"
 DOCUMENT = RfcDocument(
@@ -36,7 +36,7 @@ def test_round_trip_keeps_every_field(engine):
     assert _store(engine, proposals) is True
     with Session(engine) as session:
         for original, _ in proposals:
-            (loaded,) = find_proposals(session, original.number, REPO)
+            (loaded,) = find_proposals(index_of(session), original.number, REPO)
             assert loaded == original
         facts_back = load_stored_pulls(session)
     assert facts_back[(REPO, 2)].events == merged.events
@@ -64,7 +64,7 @@ def test_unchanged_data_keeps_the_version(engine):
     )
     with Session(engine) as session:
         assert read_data_version(session).version == first.version + 1
-        (changed,) = find_proposals(session, 1)
+        (changed,) = find_proposals(index_of(session), 1)
     assert changed.stage == Stage.DISCUSSION
 
 
@@ -72,8 +72,8 @@ def test_replacement_removes_what_upstream_no_longer_lists(engine):
     _store(engine, stored(REPO, facts(pull(1)), facts(pull(2))))
     _store(engine, stored(REPO, facts(pull(2))))
     with Session(engine) as session:
-        assert find_proposals(session, 1) == []
-        assert len(find_proposals(session, 2)) == 1
+        assert find_proposals(index_of(session), 1) == []
+        assert len(find_proposals(index_of(session), 2)) == 1
 
 
 def test_origin_change_counts_as_a_change(engine):

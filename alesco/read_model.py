@@ -1,0 +1,72 @@
+"""The read model: everything the API serves, held in memory and rebuilt as a whole.
+
+Reads never wait on the database or on upstreams. An API process loads one `ReadModel`
+(every proposal, the joined committee, the sync-run log) and serves from it until the
+`ModelVersion` moves: the data version (bumped by every sync that changed data) or the
+newest sync-run id (a failed sync changes `/v1/status` without changing data).
+
+Loading is optimistic: the version is read before and after the data, and the load is
+repeated if a sync committed in between, so a model never mixes two versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from alesco.committee import Committee
+from alesco.committee_store import load_committee
+from alesco.data_version import DataVersion, read_data_version
+from alesco.github_store import load_proposals
+from alesco.models import SyncRunRow
+from alesco.queries import ProposalIndex
+from alesco.status import RunLog, ServiceStatus, compute_status, load_run_log
+
+MAX_LOAD_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, order=True)
+class ModelVersion:
+    data_version: int
+    last_run_id: int
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    version: ModelVersion
+    data: DataVersion
+    today: date
+    index: ProposalIndex
+    committee: Committee
+    runs: RunLog
+
+    def status(self, now: datetime, sync_interval: float) -> ServiceStatus:
+        return compute_status(self.runs, self.data, now, sync_interval)
+
+
+def read_model_version(session: Session) -> ModelVersion:
+    """Two indexed lookups: cheap enough to poll every second."""
+    last_run = session.exec(select(func.max(SyncRunRow.id))).one()
+    return ModelVersion(read_data_version(session).version, last_run or 0)
+
+
+def load_read_model(session: Session, repos: Sequence[str], today: date) -> ReadModel:
+    for _ in range(MAX_LOAD_ATTEMPTS):
+        before = read_model_version(session)
+        data = read_data_version(session)
+        model = ReadModel(
+            version=before,
+            data=data,
+            today=today,
+            index=ProposalIndex(load_proposals(session)),
+            committee=load_committee(session, repos, today),
+            runs=load_run_log(session),
+        )
+        if read_model_version(session) == before:
+            return model
+        session.rollback()  # a sync committed meanwhile: read it all again
+    raise RuntimeError("the data kept changing while it was being read")
