@@ -12,24 +12,26 @@ from starlette.routing import Route
 
 from alesco.settings import Settings
 from alesco.timestamps import utc_now
+from api.edge import Edge
 from api.graphql.endpoint import AlescoGraphQL
 from api.graphql.schema import schema
 from api.model_holder import ModelHolder
 from api.problems import EXCEPTION_HANDLERS
+from api.routes.docs import docs, openapi_json
 from api.routes.health import healthz, readyz
 from api.routes.index import index
 from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
 from api.routes.members import members_list
-from api.routes.proposals import proposal_detail, proposals_list
+from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
 from api.routes.status import status
 
 
-def create_app(
-    settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
-) -> Starlette:
+def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now) -> Edge:
+    """The API behind its edge cache (see `api.edge`)."""
     routes = [
         Route("/", index, methods=["GET"]),
         Route("/v1/proposals", proposals_list, methods=["GET"]),
+        Route("/v1/proposals.atom", proposals_atom, methods=["GET"]),
         Route("/v1/proposals/{number}", proposal_detail, methods=["GET"]),
         Route("/v1/meetings", meetings_list, methods=["GET"]),
         Route("/v1/meetings.ics", meetings_ics, methods=["GET"]),
@@ -37,6 +39,8 @@ def create_app(
         Route("/v1/meetings/{meeting_id}", meeting_detail, methods=["GET"]),
         Route("/v1/members", members_list, methods=["GET"]),
         Route("/v1/status", status, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
@@ -53,4 +57,4 @@ def create_app(
 
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
     app.state.holder = holder
-    return app
+    return Edge(app, holder)

@@ -28,7 +28,7 @@ from api.problems import BadParameter
 
 E = TypeVar("E", bound=StrEnum)
 
-COMMON_PARAMETERS = frozenset({"pretty"})
+COMMON_PARAMETERS = frozenset({"pretty", "format"})
 LIST_PARAMETERS = frozenset({"state", "stage", "kind", "repo", "q", "sort", "limit", "cursor"})
 MAX_SEARCH_LENGTH = 200
 _BOOLEAN = {"1": True, "true": True, "yes": True, "": True, "0": False, "false": False, "no": False}

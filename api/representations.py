@@ -10,6 +10,7 @@ from alesco.proposal import Proposal
 from alesco.status import ServiceStatus, SourceStatus
 from alesco.sync_runs import Source
 from alesco.timestamps import format_timestamp as ts
+from api.rendering import Cell
 
 
 def meeting_ref_json(meeting: Meeting) -> dict[str, Any]:
@@ -163,3 +164,68 @@ def freshness_meta(status: ServiceStatus, *sources: Source) -> dict[str, Any]:
         "stale": any(item.stale for item in items),
         "origin": origins.pop() if len(origins) == 1 else "mixed",
     }
+
+
+PROPOSAL_COLUMNS: dict[str, Cell | None] = {
+    "repo": None,
+    "number": None,
+    "title": None,
+    "url": None,
+    "kind": None,
+    "state": None,
+    "stage": None,
+    "outcome": None,
+    "draft": None,
+    "author": None,
+    "labels": None,
+    "rfc_number": None,
+    "created_at": None,
+    "updated_at": None,
+    "closed_at": None,
+    "merged_at": None,
+    "stage_since": None,
+    "stage_rule": lambda row: (row["stage_reason"] or {}).get("rule"),
+    "supersedes": None,
+    "superseded_by": None,
+    "discussed_in": lambda row: [entry["date"] for entry in row["discussed_in"]],
+    "next_vote_at": lambda row: (row["next_vote"] or {}).get("starts_at"),
+}
+
+MEETING_COLUMNS: dict[str, Cell | None] = dict.fromkeys(
+    (
+        "id",
+        "date",
+        "title",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "url",
+        "location",
+        "status",
+        "cancel_reason",
+        "minutes_url",
+        "recorder",
+        "attendees",
+        "absentees",
+        "board_attendees",
+        "community_attendees",
+        "decisions",
+        "proposals_discussed",
+    )
+)
+
+MEMBER_COLUMNS: dict[str, Cell | None] = dict.fromkeys(
+    (
+        "name",
+        "github",
+        "title",
+        "affiliation",
+        "avatar_url",
+        "joined",
+        "left",
+        "current",
+        "chair",
+        "meetings_attended",
+        "last_attended",
+    )
+)

@@ -13,6 +13,13 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -202,4 +209,21 @@ class Query:
         return Status.from_model(request_context(info).status)
 
 
-schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALAR_MAP))
+# Public GraphQL needs bounds: depth (nested links could recurse proposal -> meeting ->
+# proposal ...), aliases (one request asking for the same field thousands of times) and
+# tokens (huge documents). Parsed and validated documents are cached by their text.
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+schema = strawberry.Schema(
+    query=Query,
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ],
+)

@@ -11,8 +11,8 @@ from api.calendar_feed import meetings_calendar
 from api.context import context_of
 from api.params import parse_meeting_query, reject_unknown
 from api.problems import NotFound
-from api.rendering import json_response
-from api.representations import freshness_meta, meeting_json
+from api.rendering import json_response, list_response
+from api.representations import MEETING_COLUMNS, freshness_meta, meeting_json
 
 SOURCES = (Source.MEETINGS, Source.MINUTES)
 
@@ -32,7 +32,7 @@ async def meetings_list(request: Request) -> Response:
         **freshness_meta(context.status, *SOURCES),
     }
     data = [meeting_json(meeting, context.now) for meeting in page.items]
-    return json_response(request, {"data": data, "meta": meta}, headers=headers)
+    return list_response(request, data, meta, MEETING_COLUMNS, headers)
 
 
 async def next_meeting(request: Request) -> Response:

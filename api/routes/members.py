@@ -9,8 +9,8 @@ from alesco.meeting_queries import list_members
 from alesco.sync_runs import Source
 from api.context import context_of
 from api.params import parse_current
-from api.rendering import json_response
-from api.representations import freshness_meta, member_json
+from api.rendering import list_response
+from api.representations import MEMBER_COLUMNS, freshness_meta, member_json
 
 
 async def members_list(request: Request) -> Response:
@@ -18,4 +18,4 @@ async def members_list(request: Request) -> Response:
     context = context_of(request)
     members = list_members(context.committee, current)
     meta = {"count": len(members), **freshness_meta(context.status, Source.ROSTER, Source.MINUTES)}
-    return json_response(request, {"data": [member_json(m) for m in members], "meta": meta})
+    return list_response(request, [member_json(m) for m in members], meta, MEMBER_COLUMNS)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.queries import find_proposals, list_proposals
+from alesco.queries import StateFilter, find_proposals, list_proposals
+from api.atom import proposals_feed
 from api.context import context_of
 from api.params import parse_number, parse_proposal_query, parse_repo, reject_unknown, single
 from api.problems import BadParameter, NotFound
-from api.rendering import json_response
-from api.representations import freshness_meta, proposal_json
+from api.rendering import json_response, list_response
+from api.representations import PROPOSAL_COLUMNS, freshness_meta, proposal_json
 
 
 async def proposals_list(request: Request) -> Response:
@@ -29,7 +32,7 @@ async def proposals_list(request: Request) -> Response:
         **freshness_meta(context.status),
     }
     data = [proposal_json(p, context.committee, context.now) for p in page.items]
-    return json_response(request, {"data": data, "meta": meta}, headers=headers)
+    return list_response(request, data, meta, PROPOSAL_COLUMNS, headers)
 
 
 async def proposal_detail(request: Request) -> Response:
@@ -46,3 +49,15 @@ async def proposal_detail(request: Request) -> Response:
         raise BadParameter("repo", f"#{number} exists in {repos}; choose one with ?repo=owner/name")
     data = proposal_json(matches[0], context.committee, context.now)
     return json_response(request, {"data": data, "meta": freshness_meta(context.status)})
+
+
+async def proposals_atom(request: Request) -> Response:
+    """The same filters as the list; by default every state, newest activity first."""
+    query = parse_proposal_query(request.query_params)
+    if query.state is None and not query.stages:
+        query = replace(query, state=StateFilter.ALL)
+    context = context_of(request)
+    page = list_proposals(context.model.index, query)
+    feed_id = str(request.url.replace(query=""))
+    body = proposals_feed(page.items, str(request.url), feed_id, context.model.data.changed_at)
+    return Response(body, media_type="application/atom+xml; charset=utf-8")

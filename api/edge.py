@@ -1,0 +1,358 @@
+"""The edge: an ASGI layer in front of the API that serves like a CDN.
+
+Every GET/HEAD answer is a cached representation, keyed by the read model's version, a
+30-second epoch (time-dependent fields such as `meta.stale` and `next_vote`), the path and
+query, and the negotiated variant (format by `Accept`, indentation for curl-like clients,
+content coding). A hit costs a dict lookup: the router, the handler and serialization run
+once per version and representation. On top of every cacheable answer:
+
+- a strong `ETag` (hash of the identity body; `-gz` / `-br` for coded variants) and
+  `304 Not Modified` on `If-None-Match` (or `If-Modified-Since`);
+- `Last-Modified` from the last successful sync of any source;
+- `Cache-Control: public, max-age=60, stale-while-revalidate=600, stale-if-error=86400`
+  and `Vary: Accept, Accept-Encoding`;
+- gzip or brotli (the client's preference) for bodies over 1 KB, compressed once;
+- CORS for everyone (`Access-Control-Allow-Origin: *`, public data, no credentials), and
+  preflight answered here.
+`POST /graphql` bodies with the same query, variables and operation are answered from the
+same cache. Health probes are never cached.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import hashlib
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import brotli
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.model_holder import ModelHolder
+from api.negotiation import COMPRESSIBLE_SIZE, accepted_format, chosen_encoding, is_human_agent
+
+CACHE_CONTROL = b"public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
+VARY = b"Accept, Accept-Encoding"
+CORS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Link, Last-Modified, Content-Length"),
+]
+PREFLIGHT = [
+    *CORS,
+    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+    (b"access-control-max-age", b"86400"),
+    (b"allow", b"GET, HEAD, POST, OPTIONS"),
+]
+ALLOWED_REQUEST_HEADERS = b"Accept, Content-Type, If-None-Match, If-Modified-Since"
+NEVER_CACHED = frozenset({"/healthz", "/readyz", "/metrics"})
+EPOCH_SECONDS = 30
+MAX_ENTRIES = 4096
+MAX_CACHED_BODY = 4 * 1024 * 1024
+MAX_GRAPHQL_BODY = 256 * 1024
+CODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+    "br": lambda body: brotli.compress(body, quality=5),
+}
+SUFFIX = {"gzip": "-gz", "br": "-br"}
+
+
+@dataclass
+class Entry:
+    """One cached representation and its precomputed header lists per content coding."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    tag: str  # the quoted-less hash; ETags are '"tag"', '"tag-gz"', '"tag-br"'
+    variants: dict[str | None, tuple[list[tuple[bytes, bytes]], bytes]] = field(
+        default_factory=dict
+    )
+    not_modified: dict[str | None, list[tuple[bytes, bytes]]] = field(default_factory=dict)
+
+    def variant(
+        self, coding: str | None, last_modified: bytes | None
+    ) -> tuple[str | None, list[tuple[bytes, bytes]], bytes]:
+        """The representation in `coding` (identity for small bodies), built on first use."""
+        if coding is not None and len(self.body) < COMPRESSIBLE_SIZE:
+            coding = None
+        if coding not in self.variants:
+            body = self.body if coding is None else CODERS[coding](self.body)
+            etag = f'"{self.tag}{SUFFIX.get(coding or "", "")}"'.encode()
+            common = [(b"etag", etag), (b"cache-control", CACHE_CONTROL), (b"vary", VARY), *CORS]
+            if last_modified:
+                common.append((b"last-modified", last_modified))
+            headers = [*self.headers, *common, (b"content-length", str(len(body)).encode())]
+            if coding is not None:
+                headers.append((b"content-encoding", coding.encode()))
+            self.variants[coding] = (headers, body)
+            self.not_modified[coding] = common
+        headers, body = self.variants[coding]
+        return coding, headers, body
+
+
+def _request_headers(scope: Scope) -> dict[bytes, bytes]:
+    return dict(scope["headers"])
+
+
+def _matches(if_none_match: bytes, tag: str) -> bool:
+    """Weak comparison (RFC 9110 §13.1.2), coded variants counting as the same content."""
+    for candidate in if_none_match.decode("latin-1").split(","):
+        value = candidate.strip().removeprefix("W/").strip('"')
+        if value == "*" or value.split("-", 1)[0] == tag:
+            return True
+    return False
+
+
+def _not_modified_since(if_modified_since: bytes, last_modified: bytes | None) -> bool:
+    if last_modified is None:
+        return False
+    try:
+        since = email.utils.parsedate_to_datetime(if_modified_since.decode("latin-1"))
+        modified = email.utils.parsedate_to_datetime(last_modified.decode("latin-1"))
+    except (TypeError, ValueError):
+        return False
+    return since.tzinfo is not None and modified <= since
+
+
+async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, list[Any], bytes]:
+    """Run the inner app and buffer its whole answer."""
+    started: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            started.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    return started.get("status", 500), list(started.get("headers", [])), b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """A `receive` that hands the app a body we already read."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+class Edge:
+    def __init__(self, app: ASGIApp, holder: ModelHolder) -> None:
+        self.app = app
+        self.holder = holder
+        self._generation: tuple[Any, ...] | None = None
+        self._entries: dict[tuple[Any, ...], Entry] = {}
+        self._last_modified: bytes | None = None
+        self.hits = 0  # answers served from the cache
+        self.misses = 0  # answers the API had to compute
+
+    def _current(self) -> dict[tuple[Any, ...], Entry]:
+        """The cache of the current model version and epoch; older ones are dropped."""
+        model = self.holder.model
+        now = self.holder.clock()
+        generation = (model.version, model.today, int(now.timestamp()) // EPOCH_SECONDS)
+        if generation != self._generation:
+            self._generation = generation
+            self._entries = {}
+            successes = [
+                success.finished_at for _, success in model.runs.latest.values() if success
+            ]
+            self._last_modified = (
+                email.utils.format_datetime(max(successes), usegmt=True).encode()
+                if successes
+                else None
+            )
+        if len(self._entries) >= MAX_ENTRIES:
+            self._entries = {}
+        return self._entries
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        if method in ("GET", "HEAD") and scope["path"] not in NEVER_CACHED:
+            await self._cached(scope, receive, send)
+        elif method == "OPTIONS":
+            await self._preflight(scope, send)
+        elif method == "POST" and scope["path"] == "/graphql":
+            await self._graphql_post(scope, receive, send)
+        else:
+            await self._passthrough(scope, receive, send)
+
+    async def _respond(
+        self,
+        scope: Scope,
+        send: Send,
+        entry: Entry,
+        headers: dict[bytes, bytes],
+        conditional: bool = True,
+    ) -> None:
+        wanted = chosen_encoding(headers.get(b"accept-encoding", b"").decode("latin-1"))
+        coding, variant_headers, body = entry.variant(wanted, self._last_modified)
+        if conditional and self._fresh(headers, entry):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": entry.not_modified[coding],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send(
+            {"type": "http.response.start", "status": entry.status, "headers": variant_headers}
+        )
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
+    def _fresh(self, headers: dict[bytes, bytes], entry: Entry) -> bool:
+        """Does the client already hold this representation? `If-None-Match` decides when
+        sent (RFC 9110 §13.2.2); else `If-Modified-Since`."""
+        if_none_match = headers.get(b"if-none-match")
+        if if_none_match is not None:
+            return _matches(if_none_match, entry.tag)
+        since = headers.get(b"if-modified-since")
+        return since is not None and _not_modified_since(since, self._last_modified)
+
+    def _key(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[Any, ...]:
+        accept = headers.get(b"accept", b"").decode("latin-1")
+        return (
+            scope["method"] == "POST",
+            scope["path"],
+            scope["query_string"],
+            accepted_format(accept),
+            is_human_agent(headers.get(b"user-agent", b"")),
+        )
+
+    async def _cached(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = _request_headers(scope)
+        entries = self._current()
+        key = self._key(scope, headers)
+        entry = entries.get(key)
+        if entry is None:
+            self.misses += 1
+            status, response_headers, body = await _collect(
+                self.app, {**scope, "method": "GET"}, receive
+            )
+            entry = self._store(entries, key, status, response_headers, body)
+            if entry is None:
+                await self._forward(scope, send, status, response_headers, body)
+                return
+        else:
+            self.hits += 1
+        await self._respond(scope, send, entry, headers)
+
+    def _store(
+        self,
+        entries: MutableMapping[tuple[Any, ...], Entry],
+        key: tuple[Any, ...],
+        status: int,
+        headers: list[Any],
+        body: bytes,
+    ) -> Entry | None:
+        if status != 200 or len(body) > MAX_CACHED_BODY:
+            return None
+        kept = [(name, value) for name, value in headers if name.lower() != b"content-length"]
+        entry = Entry(status, kept, body, hashlib.blake2b(body, digest_size=12).hexdigest())
+        entries[key] = entry
+        return entry
+
+    async def _forward(
+        self, scope: Scope, send: Send, status: int, headers: list[Any], body: bytes
+    ) -> None:
+        """An answer we do not cache (an error, a probe): CORS, and no caching downstream."""
+        names = {name.lower() for name, _ in headers}
+        extra = list(CORS)
+        if b"cache-control" not in names:
+            extra.append((b"cache-control", b"no-store"))
+        await send({"type": "http.response.start", "status": status, "headers": headers + extra})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
+    async def _passthrough(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status, headers, body = await _collect(self.app, scope, receive)
+        await self._forward(scope, send, status, headers, body)
+
+    async def _preflight(self, scope: Scope, send: Send) -> None:
+        headers = _request_headers(scope)
+        allowed = headers.get(b"access-control-request-headers", ALLOWED_REQUEST_HEADERS)
+        response = [*PREFLIGHT, (b"access-control-allow-headers", allowed)]
+        await send({"type": "http.response.start", "status": 204, "headers": response})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _graphql_post(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await _read_body(receive, MAX_GRAPHQL_BODY)
+        headers = _request_headers(scope)
+        if body is None:
+            await self._forward(
+                scope,
+                send,
+                413,
+                [(b"content-type", b"application/problem+json")],
+                _too_large(scope["path"]),
+            )
+            return
+        try:
+            canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONDecodeError:
+            canonical = None
+        replay = _replay(body)
+        if canonical is None:
+            await self._passthrough(scope, replay, send)
+            return
+        entries = self._current()
+        key = (*self._key(scope, headers), canonical)
+        entry = entries.get(key)
+        if entry is None:
+            self.misses += 1
+            status, response_headers, answer = await _collect(self.app, scope, replay)
+            entry = self._store(entries, key, status, response_headers, answer)
+            if entry is None:
+                await self._forward(scope, send, status, response_headers, answer)
+                return
+        else:
+            self.hits += 1
+        await self._respond(scope, send, entry, headers, conditional=False)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None when it exceeds `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _too_large(path: str) -> bytes:
+    return orjson.dumps(
+        {
+            "type": "about:blank",
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": f"GraphQL request bodies are limited to {MAX_GRAPHQL_BODY} bytes.",
+            "instance": path,
+        }
+    )

@@ -1,0 +1,47 @@
+"""Public GraphQL is bounded: depth, aliases and tokens, each refused with a clear error."""
+
+from __future__ import annotations
+
+from api.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+
+
+async def errors(client, query: str) -> list[str]:
+    response = await client.post("/graphql", json={"query": query})
+    body = response.json()
+    return [error["message"] for error in body.get("errors", [])]
+
+
+async def test_depth_limit(client, meetings):
+    nested = "number"
+    for _ in range(6):
+        nested = f"discussedIn {{ proposalsDiscussed {{ {nested} }} }}"
+    query = f"{{ proposals {{ edges {{ node {{ {nested} }} }} }} }}"
+    (message,) = await errors(client, query)
+    assert f"exceeds maximum operation depth of {MAX_DEPTH}" in message
+    shallow = "{ proposals { edges { node { discussedIn { proposalsDiscussed { number } } } } } }"
+    assert await errors(client, shallow) == []
+
+
+async def test_alias_limit(client, meetings):
+    query = (
+        "{ " + " ".join(f"a{i}: status {{ dataVersion }}" for i in range(MAX_ALIASES + 1)) + " }"
+    )
+    (message,) = await errors(client, query)
+    assert "aliases" in message
+    assert str(MAX_ALIASES) in message
+
+
+async def test_token_limit(client, meetings):
+    query = "{ status { " + " ".join(["dataVersion"] * MAX_TOKENS) + " } }"
+    (message,) = await errors(client, query)
+    assert "token" in message.lower()
+    assert str(MAX_TOKENS) in message
+
+
+async def test_get_queries_are_cacheable(client, meetings):
+    path = "/graphql?query=%7Bstatus%7BdataVersion%7D%7D"
+    first = await client.get(path)
+    assert first.json()["data"]["status"]["dataVersion"] == 4  # proposals, then 3 sources
+    assert (
+        await client.get(path, headers={"if-none-match": first.headers["etag"]})
+    ).status_code == 304
