@@ -32,7 +32,7 @@ from alesco.errors import MalformedUpstream
 _NOT_HAPPENING_SUFFIX = re.compile(r"\s*\[(cancell?ed|postponed)\]\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarEvent:
     uid: str
     title: str

@@ -27,7 +27,7 @@ from alesco.roster import ChairTerm, RosterMember
 DEFAULT_TITLE = "ALESCo meeting"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MinutesDocument:
     """Parsed minutes and where people can read them."""
 
@@ -35,7 +35,7 @@ class MinutesDocument:
     url: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     id: str
     date: date
@@ -66,7 +66,7 @@ class Meeting:
         return "upcoming" if self.date > now.date() else "past"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     name: str
     github: str | None
@@ -94,7 +94,7 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Committee:
     meetings: tuple[Meeting, ...]
     members: tuple[Member, ...]

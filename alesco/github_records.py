@@ -29,13 +29,13 @@ from alesco.timestamps import parse_timestamp
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GithubUser:
     login: str
     avatar_url: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     name: str
     color: str | None
@@ -46,7 +46,7 @@ class Label:
         return {"name": self.name, "color": self.color, "description": self.description}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PullRequest:
     number: int
     title: str
@@ -64,7 +64,7 @@ class PullRequest:
     merged: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueEvent:
     event_id: int | None
     event: str
@@ -73,14 +73,14 @@ class IssueEvent:
     label: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PullFile:
     filename: str
     status: str
     contents_url: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentEntry:
     """One entry of a contents-API directory listing."""
 
@@ -91,7 +91,7 @@ class ContentEntry:
     html_url: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueRecord:
     number: int
     closed_by: str | None

@@ -6,6 +6,7 @@ its HTTP cache entries and its sync-run row, or rolls all of it back.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,20 +51,41 @@ def _rfc_document(row: ProposalRow) -> RfcDocument | None:
     )
 
 
-def row_to_proposal(row: ProposalRow) -> Proposal:
+class _Shared:
+    """Equal small values (repositories, logins, labels) held once across many proposals:
+    the read model keeps every proposal in memory, and most of these repeat."""
+
+    def __init__(self) -> None:
+        self._labels: dict[tuple[str, str | None, str | None], Label] = {}
+
+    @staticmethod
+    def text(value: str | None) -> str | None:
+        return sys.intern(value) if value is not None else None
+
+    def labels(self, values: list[dict[str, Any]]) -> tuple[Label, ...]:
+        found = []
+        for value in values:
+            key = (value["name"], value.get("color"), value.get("description"))
+            found.append(self._labels.setdefault(key, Label(*key)))
+        return tuple(found)
+
+
+def row_to_proposal(row: Any, shared: _Shared | None = None) -> Proposal:
+    """A proposal from a stored row (an ORM object or a plain result row)."""
+    shared = shared or _Shared()
     return Proposal(
-        repo=row.repo,
+        repo=sys.intern(row.repo),
         number=row.number,
         title=row.title,
         url=row.url,
         kind=Kind(row.kind),
-        state=row.state,
+        state=sys.intern(row.state),
         stage=Stage(row.stage) if row.stage else None,
         outcome=Stage(row.outcome) if row.outcome else None,
         draft=row.draft,
-        author_login=row.author_login,
-        author_avatar_url=row.author_avatar_url,
-        labels=tuple(Label(**label) for label in row.labels),
+        author_login=shared.text(row.author_login),
+        author_avatar_url=shared.text(row.author_avatar_url),
+        labels=shared.labels(row.labels),
         created_at=row.created_at,
         updated_at=row.updated_at,
         closed_at=row.closed_at,
@@ -182,8 +204,9 @@ def replace_proposals(
 
 
 def load_proposals(session: Session) -> list[Proposal]:
-    """Every stored proposal, for the in-memory read model."""
-    rows = session.exec(
-        select(ProposalRow).order_by(col(ProposalRow.repo), col(ProposalRow.number))
-    )
-    return [row_to_proposal(row) for row in rows]
+    """Every stored proposal, for the in-memory read model (plain rows, not ORM objects:
+    thousands of those would double the memory a load needs)."""
+    table = ProposalRow.__table__  # type: ignore[attr-defined]
+    rows = session.execute(table.select().order_by(table.c.repo, table.c.number))
+    shared = _Shared()
+    return [row_to_proposal(row, shared) for row in rows]

@@ -72,7 +72,7 @@ class Rule(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StageEntry:
     stage: Stage
     entered_at: datetime | None
@@ -87,7 +87,7 @@ class StageEntry:
         return cls(Stage(value["stage"]), parse_timestamp(entered_at) if entered_at else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StageReason:
     rule: Rule
     evidence: str | None
@@ -103,7 +103,7 @@ class StageReason:
         return cls(Rule(value["rule"]), value.get("evidence"), parse_timestamp(at) if at else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Supersession:
     """A later PR (`by_number`, opened at `at`) whose body says it replaces this one."""
 
@@ -111,7 +111,7 @@ class Supersession:
     at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lifecycle:
     stage: Stage
     outcome: Stage | None

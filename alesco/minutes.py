@@ -60,19 +60,19 @@ class Role(StrEnum):
     DECISIONS = "decisions"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendee:
     name: str
     note: str | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PullLink:
     repo: str
     number: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Minutes:
     path: str
     date: date | None

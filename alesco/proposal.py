@@ -18,7 +18,7 @@ from alesco.rfc_document import RfcDocument
 from alesco.supersession import resolve_supersessions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PullFacts:
     """Everything upstream told us about one pull request."""
 
@@ -29,7 +29,7 @@ class PullFacts:
     rfc_document: RfcDocument | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     repo: str
     number: int

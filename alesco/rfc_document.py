@@ -29,7 +29,7 @@ _DATE_FORMATS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RfcDocument:
     path: str
     title: str | None

@@ -21,4 +21,4 @@ async def precomputed(request: Request) -> Response:
     return Response(BODY, media_type="application/json")
 
 
-app = Starlette(routes=[Route("/{path:path}", precomputed)])
+app = Starlette(routes=[Route("/", precomputed), Route("/{path:path}", precomputed)])

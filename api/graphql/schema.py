@@ -7,6 +7,7 @@ test fails when they differ. Bad arguments raise errors naming the argument, wit
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -21,7 +22,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from alesco.cursor import Cursor, InvalidCursor
 from alesco.lifecycle import Stage
@@ -57,6 +58,7 @@ from api.graphql.types import (
 )
 
 MAX_SEARCH_LENGTH = 200
+logger = logging.getLogger(__name__)
 
 
 def bad_input(argument: str, message: str) -> GraphQLError:
@@ -216,7 +218,21 @@ MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
-schema = strawberry.Schema(
+
+class AlescoSchema(strawberry.Schema):
+    """Logs only failures of ours: a client's bad query is answered, not logged as an error."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if error.original_error is not None and not isinstance(
+                error.original_error, GraphQLError
+            ):
+                logger.error("graphql.resolver_failed", exc_info=error.original_error)
+
+
+schema = AlescoSchema(
     query=Query,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[

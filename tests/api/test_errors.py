@@ -62,3 +62,27 @@ async def test_routing_errors(client, engine, method, path, status):
     assert problem["detail"]
     if status == 405:
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "fragment"),
+    [
+        (
+            {
+                "method": "POST",
+                "content": b"not json",
+                "headers": {"content-type": "application/json"},
+            },
+            "Unable to parse",
+        ),
+        ({"method": "POST", "json": {"nope": 1}}, "No GraphQL query"),
+        ({"method": "GET", "params": {"query": "mutation { x }"}}, "mutations are not allowed"),
+    ],
+)
+async def test_malformed_graphql_requests_are_problems(client, engine, request_kwargs, fragment):
+    arguments = dict(request_kwargs)  # shared by both database runs: do not consume it
+    method = arguments.pop("method")
+    response = await client.request(method, "/graphql", **arguments)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert fragment in response.json()["detail"]
