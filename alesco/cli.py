@@ -100,8 +100,16 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     if installed := install_snapshot(engine, utc_now()):
         logger.info("snapshot.serving", extra={"sources": [source.value for source in installed]})
     app = create_app(settings, engine)
+    # No access log (it halves throughput), no Server
+    # header (nothing to advertise), and uvicorn's own choice of loop (uvloop when present).
     config = uvicorn.Config(
-        app, host=host, port=port, access_log=False, log_config=None, proxy_headers=True
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
     )
     server = uvicorn.Server(config)
 
@@ -113,7 +121,8 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
             if worker is not None:
                 worker.cancel()
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(main())
     return 0
 
 
