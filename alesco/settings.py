@@ -87,6 +87,13 @@ class Settings(BaseSettings):
         validation_alias=_env("ALESCO_SYNC_INTERVAL"),
         description="Seconds between polls of the upstreams.",
     )
+    retry_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        validation_alias=_env("ALESCO_RETRY_ATTEMPTS"),
+        description="Tries per upstream request on 5xx, timeouts and broken connections.",
+    )
     http_timeout: float = Field(
         default=20.0,
         gt=0,

@@ -16,11 +16,13 @@ from typing import Any
 
 import httpx
 import orjson
+import stamina
 
 from alesco.errors import MalformedUpstream, RateLimited, UpstreamRejected, UpstreamUnavailable
 from alesco.http_cache import CachedResponse
 
 MAX_PAGES = 1000  # a loop guard: no upstream list we read comes near this
+RETRY_BUDGET_SECONDS = 30.0  # all retries of one request give up after this
 
 
 @dataclass
@@ -56,6 +58,7 @@ class ConditionalFetcher:
     client: httpx.AsyncClient
     cache: Mapping[str, CachedResponse]
     clock: Callable[[], datetime]
+    attempts: int = 3
     stats: RequestStats = field(default_factory=RequestStats)
     updated: dict[str, CachedResponse] = field(default_factory=dict)
 
@@ -77,7 +80,7 @@ class ConditionalFetcher:
             headers["If-None-Match"] = cached.etag
         if cached and cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
-        response = await self._send(url, headers)
+        response = await self._send_with_retries(url, headers)
         if response.status_code == 304:
             if cached is None:
                 raise MalformedUpstream(f"{url}: 304 Not Modified to an unconditional request")
@@ -127,6 +130,22 @@ class ConditionalFetcher:
             next_url = page.next_url
         return items
 
+    async def _send_with_retries(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        """Timeouts, broken connections and 5xx are retried with jittered exponential
+        backoff, a few times and for a bounded time; everything else is answered at once."""
+        async for attempt in stamina.retry_context(
+            on=UpstreamUnavailable,
+            attempts=self.attempts,
+            timeout=RETRY_BUDGET_SECONDS,
+            wait_initial=0.5,
+            wait_max=8.0,
+        ):
+            with attempt:
+                response = await self._send(url, headers)
+                if response.status_code >= 500:
+                    raise UpstreamUnavailable(f"{url}: HTTP {response.status_code}")
+        return response
+
     async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         self.stats.requests += 1
         try:
@@ -161,8 +180,6 @@ class ConditionalFetcher:
                 else self.stats.rate_limit_reset_at
             )
             raise RateLimited(f"{_origin(url)}: rate limited ({message})", retry_at)
-        if status >= 500:
-            raise UpstreamUnavailable(f"{url}: HTTP {status}")
         raise UpstreamRejected(f"{url}: HTTP {status}: {message}", status)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import stamina
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
@@ -32,6 +33,14 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("ALESCO_REQUIRE_POSTGRES") == "1"
 ENVIRONMENT_SETTINGS = ("DATABASE_URL", "GITHUB_TOKEN")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def instant_retries() -> Iterator[None]:
+    """Retries keep their count (3) but not their waiting: tests stay fast and still see
+    that a failure is retried, and that retrying is bounded."""
+    with stamina.set_testing(True, attempts=3, cap=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -74,8 +74,8 @@ class FakeIndico:
     def delete(self, event_id: int) -> None:
         del self.events[event_id]
 
-    def fail_next(self, status: int = 500) -> None:
-        self.failures.append(status)
+    def fail_next(self, status: int = 500, times: int = 1) -> None:
+        self.failures.extend([status] * times)
 
     async def _export(self, request: Request) -> Response:
         self.requests.append(str(request.url))

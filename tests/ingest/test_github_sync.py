@@ -168,7 +168,9 @@ async def test_sends_githubs_headers_and_the_token_only_when_set(github, engine,
     ("fault", "reason"),
     [
         pytest.param(
-            lambda fake: fake.fail_next("/events", 502), "upstream_unavailable", id="502-on-events"
+            lambda fake: fake.fail_next("/events", 502, times=5),
+            "upstream_unavailable",
+            id="502-on-events-every-retry",
         ),
         pytest.param(
             lambda fake: fake.malformed("/pulls"), "malformed_upstream", id="malformed-pulls-list"
@@ -246,7 +248,7 @@ async def test_several_repositories_in_one_transaction(github, engine, database_
     assert report.items == 2
     with Session(engine) as session:
         assert {p.repo for p in find_proposals(index_of(session), 1)} == {"o/a", "o/b"}
-    github.fake.fail_next("/repos/o/b/pulls", 500)
+    github.fake.fail_next("/repos/o/b/pulls", 500, times=5)
     github.fake.repository("o/a").add_label(
         1, "vote at next meeting", actor="x", at=T + timedelta(days=1)
     )
@@ -314,3 +316,13 @@ async def test_relative_link_urls_are_followed(github, engine, database_url):
         report = await sync_github(settings, engine)
     assert report.outcome == Outcome.SUCCESS
     assert report.items == 5
+
+
+async def test_a_passing_5xx_is_retried_and_the_sync_succeeds(github, engine, database_url):
+    github.fake.add_repository({"repo": "o/r"}).add_pull(1, "RFC: One", "ann", created_at=T)
+    github.fake.fail_next("/pulls", 503, times=2)
+    report = await sync_github(github.settings(database_url), engine)
+    assert report.outcome == Outcome.SUCCESS
+    pulls = [r.status for r in github.fake.requests if r.path.endswith("/pulls")]
+    assert pulls == [503, 503, 200]
+    assert report.requests == len(github.fake.requests)

@@ -104,7 +104,7 @@ async def test_a_meeting_that_comes_back_is_scheduled_again(indico, engine, data
 @pytest.mark.parametrize(
     ("fault", "reason"),
     [
-        pytest.param(lambda fake: fake.fail_next(500), "upstream_unavailable", id="500"),
+        pytest.param(lambda fake: fake.fail_next(500, times=5), "upstream_unavailable", id="500"),
         pytest.param(lambda fake: fake.fail_next(400), "upstream_rejected", id="400"),
         pytest.param(
             lambda fake: setattr(fake, "corrupt_dates", True), "malformed_upstream", id="bad-dates"
