@@ -134,15 +134,24 @@ def _ingest(settings: Settings, once: bool, sources: list[str] | None) -> int:
     if not once:
         asyncio.run(run_forever(settings, engine, selected))
         return 0
-    reports = asyncio.run(run_once(settings, engine, selected))
-    for report in reports:
+    results = asyncio.run(run_once(settings, engine, selected))
+    if results is None:
+        print("another ingest holds the lock; nothing synced")
+        return 1
+    for result in results:
+        report = result.report
+        if report is None:
+            until = result.deferred_until.isoformat() if result.deferred_until else "?"
+            print(f"{result.source.value}: deferred (rate limited) until {until}")
+            continue
         print(
             f"{report.source.value}: {report.outcome.value if report.outcome else '?'}"
             f" items={report.items} changed={report.changed} requests={report.requests}"
             f" not_modified={report.not_modified}"
             + (f" error={report.error}" if report.error else "")
         )
-    return 0 if all(report.outcome == Outcome.SUCCESS for report in reports) else 1
+    succeeded = [r.report is not None and r.report.outcome == Outcome.SUCCESS for r in results]
+    return 0 if all(succeeded) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,20 +18,31 @@ from alesco.models import DataVersionRow
 class DataVersion:
     version: int
     changed_at: datetime
+    runs_version: int = 0
+
+
+def _row(session: Session, lock: bool = False) -> DataVersionRow:
+    row = session.get(DataVersionRow, 1, with_for_update=lock, populate_existing=True)
+    if row is None:
+        raise RuntimeError("data_version row missing: run `alesco db upgrade`")
+    return row
 
 
 def read_data_version(session: Session) -> DataVersion:
-    row = session.get(DataVersionRow, 1)
-    if row is None:
-        raise RuntimeError("data_version row missing: run `alesco db upgrade`")
-    return DataVersion(row.version, row.changed_at)
+    row = _row(session)
+    return DataVersion(row.version, row.changed_at, row.runs_version)
 
 
 def bump_data_version(session: Session, now: datetime) -> DataVersion:
-    row = session.get(DataVersionRow, 1, with_for_update=True)
-    if row is None:
-        raise RuntimeError("data_version row missing: run `alesco db upgrade`")
+    row = _row(session, lock=True)
     row.version += 1
     row.changed_at = now
     session.add(row)
-    return DataVersion(row.version, row.changed_at)
+    return DataVersion(row.version, row.changed_at, row.runs_version)
+
+
+def bump_runs_version(session: Session) -> None:
+    """The sync-run log changed (a run started or ended): readers reload `/v1/status`."""
+    row = _row(session, lock=True)
+    row.runs_version += 1
+    session.add(row)

@@ -150,6 +150,7 @@ class SyncRunRow(SQLModel, table=True):
     rate_limit_remaining: int | None = None
     rate_limit_reset_at: datetime | None = _time()
     snapshot_built_at: datetime | None = _time()
+    retry_at: datetime | None = _time()
 
 
 class DataVersionRow(SQLModel, table=True):
@@ -160,6 +161,7 @@ class DataVersionRow(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = _time(nullable=False)
+    runs_version: int = 0  # bumped whenever the sync-run log changes (start, end)
 
 
 class CalendarEventRow(SQLModel, table=True):
@@ -220,3 +222,17 @@ class MemberRow(SQLModel, table=True):
     aliases: list[str] = _json()
     chair_terms: list[dict[str, Any]] = _json()
     origin: str = Field(max_length=20)
+
+
+class WebhookDeliveryRow(SQLModel, table=True):
+    """A verified GitHub delivery: its id dedupes redeliveries; the worker resyncs its PR."""
+
+    __tablename__ = "webhook_delivery"
+
+    delivery_id: str = Field(primary_key=True, max_length=100)
+    event: str = Field(max_length=50)
+    action: str | None = Field(default=None, max_length=50)
+    repo: str | None = Field(default=None, max_length=200)
+    number: int | None = None
+    received_at: datetime = _time(nullable=False)
+    processed_at: datetime | None = _time(index=True)

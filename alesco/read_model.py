@@ -3,7 +3,8 @@
 Reads never wait on the database or on upstreams. An API process loads one `ReadModel`
 (every proposal, the joined committee, the sync-run log) and serves from it until the
 `ModelVersion` moves: the data version (bumped by every sync that changed data) or the
-newest sync-run id (a failed sync changes `/v1/status` without changing data).
+run-log version (bumped when a sync starts or ends: a failed sync changes `/v1/status`
+without changing data).
 
 Loading is optimistic: the version is read before and after the data, and the load is
 repeated if a sync committed in between, so a model never mixes two versions.
@@ -15,14 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from alesco.committee import Committee
 from alesco.committee_store import load_committee
 from alesco.data_version import DataVersion, read_data_version
 from alesco.github_store import load_proposals
-from alesco.models import SyncRunRow
 from alesco.queries import ProposalIndex
 from alesco.status import RunLog, ServiceStatus, compute_status, load_run_log
 
@@ -32,7 +31,7 @@ MAX_LOAD_ATTEMPTS = 5
 @dataclass(frozen=True, order=True)
 class ModelVersion:
     data_version: int
-    last_run_id: int
+    runs_version: int
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,9 @@ class ReadModel:
 
 
 def read_model_version(session: Session) -> ModelVersion:
-    """Two indexed lookups: cheap enough to poll every second."""
-    last_run = session.exec(select(func.max(SyncRunRow.id))).one()
-    return ModelVersion(read_data_version(session).version, last_run or 0)
+    """One primary-key lookup: cheap enough to poll every second."""
+    version = read_data_version(session)
+    return ModelVersion(version.version, version.runs_version)
 
 
 def load_read_model(session: Session, repos: Sequence[str], today: date) -> ReadModel:

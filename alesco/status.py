@@ -40,6 +40,7 @@ class SourceStatus:
     warnings: tuple[str, ...]
     rate_limit_remaining: int | None
     rate_limit_reset_at: datetime | None
+    retry_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _staleness(
         return True, None
     if success.origin == Origin.SNAPSHOT:
         return True, success.snapshot_built_at
-    if attempt is not None and attempt.outcome == Outcome.FAILED:
+    if attempt is not None and attempt.outcome in (Outcome.FAILED, Outcome.INTERRUPTED):
         return True, success.finished_at
     deadline = success.finished_at + timedelta(seconds=interval * STALE_AFTER_INTERVALS)
     return (True, success.finished_at) if now > deadline else (False, None)
@@ -113,6 +114,7 @@ def _source_status(
         warnings=tuple(attempt.warnings) if attempt else (),
         rate_limit_remaining=attempt.rate_limit_remaining if attempt else None,
         rate_limit_reset_at=attempt.rate_limit_reset_at if attempt else None,
+        retry_at=attempt.retry_at if attempt else None,
     )
 
 

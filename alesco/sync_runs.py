@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from alesco.data_version import bump_runs_version
 from alesco.models import SyncRunRow
 from alesco.notifications import notify_change
 
@@ -31,8 +32,10 @@ class Origin(StrEnum):
 
 
 class Outcome(StrEnum):
+    RUNNING = "running"
     SUCCESS = "success"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the process died mid-sync (found by the next sync)
 
 
 @dataclass
@@ -54,37 +57,74 @@ class SyncReport:
     rate_limit_remaining: int | None = None
     rate_limit_reset_at: datetime | None = None
     snapshot_built_at: datetime | None = None
+    retry_at: datetime | None = None  # rate-limited: no new attempt before this
+    run_id: int | None = None
+
+
+def _columns(report: SyncReport) -> dict[str, object]:
+    return {
+        "source": report.source.value,
+        "origin": report.origin.value,
+        "started_at": report.started_at,
+        "finished_at": report.finished_at or report.started_at,
+        "outcome": (report.outcome or Outcome.RUNNING).value,
+        "reason": report.reason,
+        "error": report.error,
+        "items": report.items,
+        "requests": report.requests,
+        "not_modified": report.not_modified,
+        "changed": report.changed,
+        "warnings": list(report.warnings),
+        "rate_limit_remaining": report.rate_limit_remaining,
+        "rate_limit_reset_at": report.rate_limit_reset_at,
+        "snapshot_built_at": report.snapshot_built_at,
+        "retry_at": report.retry_at,
+    }
+
+
+def _changed(session: Session) -> None:
+    bump_runs_version(session)
+    notify_change(session)
+
+
+def begin_sync_run(session: Session, report: SyncReport) -> None:
+    """Record that a sync started (so a process killed mid-sync leaves a trace); runs of the
+    same source still marked running died with their process: the caller holds the ingest
+    lock, so no other sync can be running."""
+    for stale in session.exec(
+        select(SyncRunRow).where(
+            SyncRunRow.source == report.source.value, SyncRunRow.outcome == Outcome.RUNNING.value
+        )
+    ):
+        stale.outcome = Outcome.INTERRUPTED.value
+        stale.reason = "interrupted"
+        stale.error = "the sync stopped before it finished (its process ended)"
+        session.add(stale)
+    row = SyncRunRow(**_columns(report))  # type: ignore[arg-type]
+    session.add(row)
+    session.flush()
+    report.run_id = row.id
+    _changed(session)
 
 
 def record_sync_run(session: Session, report: SyncReport) -> None:
+    """Record a finished run: update the row `begin_sync_run` made, or add one."""
     if report.finished_at is None or report.outcome is None:
         raise ValueError("a sync run is recorded only once it has finished")
-    session.add(
-        SyncRunRow(
-            source=report.source.value,
-            origin=report.origin.value,
-            started_at=report.started_at,
-            finished_at=report.finished_at,
-            outcome=report.outcome.value,
-            reason=report.reason,
-            error=report.error,
-            items=report.items,
-            requests=report.requests,
-            not_modified=report.not_modified,
-            changed=report.changed,
-            warnings=list(report.warnings),
-            rate_limit_remaining=report.rate_limit_remaining,
-            rate_limit_reset_at=report.rate_limit_reset_at,
-            snapshot_built_at=report.snapshot_built_at,
-        )
-    )
-    notify_change(session)
+    row = session.get(SyncRunRow, report.run_id) if report.run_id is not None else None
+    if row is None:
+        session.add(SyncRunRow(**_columns(report)))  # type: ignore[arg-type]
+    else:
+        for name, value in _columns(report).items():
+            setattr(row, name, value)
+        session.add(row)
+    _changed(session)
 
 
 def latest_run(
     session: Session, source: Source, outcome: Outcome | None = None
 ) -> SyncRunRow | None:
-    """The newest run of `source`, optionally only among those with `outcome`."""
+    """The newest run of `source` (perhaps still running), or the newest with `outcome`."""
     query = select(SyncRunRow).where(SyncRunRow.source == source.value)
     if outcome is not None:
         query = query.where(SyncRunRow.outcome == outcome.value)

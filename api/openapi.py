@@ -198,7 +198,7 @@ SCHEMAS: dict[str, Any] = {
             "snapshot_built_at": TIME_OR_NULL,
             "last_attempt_at": TIME_OR_NULL,
             "last_success_at": TIME_OR_NULL,
-            "outcome": {"enum": ["success", "failed", None]},
+            "outcome": {"enum": ["running", "success", "failed", "interrupted", None]},
             "error": {
                 "oneOf": [
                     _obj({"reason": STRING_OR_NULL, "message": {"type": "string"}}),
@@ -214,6 +214,10 @@ SCHEMAS: dict[str, Any] = {
                     _obj({"remaining": {"type": "integer"}, "reset_at": TIME_OR_NULL}),
                     {"type": "null"},
                 ]
+            },
+            "retry_at": {
+                **TIME_OR_NULL,
+                "description": "Rate-limited: the next attempt waits until then.",
             },
         }
     ),

@@ -142,6 +142,7 @@ def source_status_json(status: SourceStatus) -> dict[str, Any]:
         }
         if status.rate_limit_remaining is not None
         else None,
+        "retry_at": ts(status.retry_at),
     }
 
 

@@ -96,12 +96,15 @@ async def collect_repository(
     repo: str,
     stored: dict[tuple[str, int], StoredPull],
     report: SyncReport,
+    force: frozenset[tuple[str, int]] = frozenset(),
 ) -> list[tuple[Proposal, PullFacts]]:
-    """Fetch one repository's facts and derive its proposals."""
+    """Fetch one repository's facts and derive its proposals; PRs in `force` (named by a
+    webhook) are fetched again even if their `updated_at` did not move."""
     facts = []
     for pull in await api.pulls(repo):
         known = stored.get((repo, pull.number))
-        if known is not None and _is_unchanged(known, pull):
+        forced = (repo.lower(), pull.number) in force
+        if known is not None and not forced and _is_unchanged(known, pull):
             facts.append(
                 PullFacts(
                     pull, known.events, known.closed_by, known.added_paths, known.rfc_document
@@ -114,7 +117,7 @@ async def collect_repository(
 
 
 def github_sync_spec(
-    settings: Settings,
+    settings: Settings, force: frozenset[tuple[str, int]] = frozenset()
 ) -> SyncSpec[dict[tuple[str, int], StoredPull], list[tuple[Proposal, PullFacts]]]:
     async def collect(
         fetcher: ConditionalFetcher,
@@ -124,7 +127,7 @@ def github_sync_spec(
         api = GithubApi(fetcher, settings.github_api_url)
         collected = []
         for repo in settings.github_repos:
-            collected += await collect_repository(api, repo, stored, report)
+            collected += await collect_repository(api, repo, stored, report, force)
         return collected
 
     def store(
@@ -142,11 +145,18 @@ def github_sync_spec(
         open_client=lambda: github_http_client(settings),
         collect=collect,
         store=store,
+        attempts=settings.retry_attempts,
     )
 
 
 async def sync_github(
-    settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    engine: Engine,
+    clock: Callable[[], datetime] = utc_now,
+    force: frozenset[tuple[str, int]] = frozenset(),
 ) -> SyncReport:
-    """One GitHub sync of every configured repository; failures are recorded, not raised."""
-    return await run_sync(github_sync_spec(settings), engine, clock)
+    """One GitHub sync of every configured repository; failures are recorded, not raised.
+
+    `force` names (lower-case repo, number) pairs to refetch whatever their `updated_at`.
+    """
+    return await run_sync(github_sync_spec(settings, force), engine, clock)

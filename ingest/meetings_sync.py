@@ -65,6 +65,7 @@ def meetings_sync_spec(
         open_client=lambda: plain_http_client(settings),
         collect=collect,
         store=store,
+        attempts=settings.retry_attempts,
     )
 
 

@@ -84,6 +84,7 @@ def minutes_sync_spec(settings: Settings) -> SyncSpec[Known, list[MinutesFile]]:
         open_client=lambda: github_http_client(settings),
         collect=collect,
         store=store,
+        attempts=settings.retry_attempts,
     )
 
 

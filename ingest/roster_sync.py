@@ -59,6 +59,7 @@ def roster_sync_spec(settings: Settings) -> SyncSpec[None, tuple[RosterMember, .
         open_client=lambda: plain_http_client(settings),
         collect=collect,
         store=store,
+        attempts=settings.retry_attempts,
     )
 
 

@@ -1,6 +1,7 @@
 """One sync of one source, whatever the source: load, fetch, store, record.
 
-1. Read what we know (stored facts and the HTTP cache) in a short read transaction.
+1. Record the run as started (a process killed mid-sync leaves a trace the next sync marks
+   "interrupted"), then read what we know (stored facts and the HTTP cache).
 2. Fetch and parse with conditional requests; nothing is written meanwhile.
 3. Store the source's data, the new cache entries and the sync-run row in ONE transaction.
 Any failure before that commit changes nothing; it is recorded in a transaction of its
@@ -21,9 +22,16 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.errors import AlescoError
+from alesco.errors import AlescoError, RateLimited
 from alesco.http_cache import CachedResponse, load_http_cache, save_http_cache
-from alesco.sync_runs import Origin, Outcome, Source, SyncReport, record_sync_run
+from alesco.sync_runs import (
+    Origin,
+    Outcome,
+    Source,
+    SyncReport,
+    begin_sync_run,
+    record_sync_run,
+)
 from alesco.timestamps import utc_now
 from ingest.conditional import ConditionalFetcher
 
@@ -42,11 +50,15 @@ class SyncSpec(Generic[Known, Collected]):
     open_client: Callable[[], httpx.AsyncClient]
     collect: Callable[[ConditionalFetcher, Known, SyncReport], Awaitable[Collected]]
     store: Callable[[Session, Collected, SyncReport, datetime], bool]
+    attempts: int = 3  # per upstream request, counting the first
 
 
-def _load(
-    engine: Engine, spec: SyncSpec[Known, Collected]
+def _begin(
+    engine: Engine, spec: SyncSpec[Known, Collected], report: SyncReport
 ) -> tuple[dict[str, CachedResponse], Known]:
+    """Record the run as started, then read what we know (cache, stored facts)."""
+    with Session(engine) as session, session.begin():
+        begin_sync_run(session, report)
     with Session(engine) as session:
         return load_http_cache(session), spec.load_known(session)
 
@@ -72,6 +84,8 @@ def _record_failure(engine: Engine, report: SyncReport, error: Exception, now: d
     report.outcome = Outcome.FAILED
     report.reason = error.reason if isinstance(error, AlescoError) else "internal_error"
     report.error = str(error) if isinstance(error, AlescoError) else "internal error"
+    if isinstance(error, RateLimited):
+        report.retry_at = error.retry_at
     with Session(engine) as session, session.begin():
         record_sync_run(session, report)
 
@@ -90,9 +104,9 @@ async def run_sync(
 ) -> SyncReport:
     """Sync one source; never raises for upstream or input errors (they are recorded)."""
     report = SyncReport(spec.source, Origin.UPSTREAM, started_at=clock())
-    cache, known = await asyncio.to_thread(_load, engine, spec)
+    cache, known = await asyncio.to_thread(_begin, engine, spec, report)
     async with spec.open_client() as client:
-        fetcher = ConditionalFetcher(client, cache, clock)
+        fetcher = ConditionalFetcher(client, cache, clock, attempts=spec.attempts)
         try:
             collected = await spec.collect(fetcher, known, report)
             _copy_stats(report, fetcher)

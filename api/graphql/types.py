@@ -352,6 +352,9 @@ class SourceStatus:
     not_modified: int
     warnings: list[str]
     rate_limit: RateLimit | None
+    retry_at: datetime | None = strawberry.field(
+        description="Rate-limited: the next attempt waits until then."
+    )
 
     @classmethod
     def from_model(cls, model: SourceStatusModel) -> SourceStatus:
@@ -376,6 +379,7 @@ class SourceStatus:
             )
             if model.rate_limit_remaining is not None
             else None,
+            retry_at=model.retry_at,
         )
 
 
