@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from alesco.errors import AlescoError
 from alesco.models import WebhookDeliveryRow
+
+# GitHub lets a delivery be redelivered by hand for three days; ids are kept a little longer.
+KEEP_DELIVERIES = timedelta(days=7)
 
 RESYNC_ACTIONS = frozenset(
     {
@@ -34,7 +40,15 @@ RESYNC_ACTIONS = frozenset(
 )
 
 
+class BadDelivery(AlescoError):
+    """A correctly signed delivery we cannot read (missing headers, not an event body)."""
+
+    reason = "bad_delivery"
+
+
 def signature_is_valid(secret: str, body: bytes, header: str | None) -> bool:
+    """`X-Hub-Signature-256` is `sha256=` + hex HMAC-SHA256 of the raw body; compared in
+    constant time so the answer's timing tells nothing about the expected value."""
     if not header or not header.startswith("sha256="):
         return False
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -49,15 +63,51 @@ class Delivery:
     repo: str | None
     number: int | None
     received_at: datetime
+    wants_resync: bool
 
-    @property
-    def wants_resync(self) -> bool:
-        return (
-            self.event == "pull_request"
-            and self.action in RESYNC_ACTIONS
-            and self.repo is not None
-            and self.number is not None
-        )
+
+def _text(value: Any, limit: int, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise BadDelivery(f"{what} must be a string of at most {limit} characters")
+    return value
+
+
+def parse_delivery(
+    headers: Mapping[str, str],
+    payload: Any,
+    repos: Collection[str],
+    received_at: datetime,
+) -> Delivery:
+    """The delivery a verified request carries; a pull_request event of a synced repository
+    with one of `RESYNC_ACTIONS` asks for a resync, anything else is only recorded."""
+    delivery_id = _text(headers.get("x-github-delivery"), 100, "X-GitHub-Delivery")
+    event = _text(headers.get("x-github-event"), 50, "X-GitHub-Event")
+    if not delivery_id or not event:
+        raise BadDelivery("X-GitHub-Delivery and X-GitHub-Event headers are required")
+    if not isinstance(payload, dict):
+        raise BadDelivery("the body must be a JSON object (a GitHub event payload)")
+    action = _text(payload.get("action"), 50, "action")
+    repo = number = None
+    if event == "pull_request":
+        repository = payload.get("repository")
+        pull = payload.get("pull_request")
+        if not isinstance(repository, dict) or not isinstance(pull, dict):
+            raise BadDelivery("a pull_request event needs repository and pull_request objects")
+        repo = _text(repository.get("full_name"), 200, "repository.full_name")
+        raw_number = pull.get("number", payload.get("number"))
+        if not isinstance(raw_number, int) or isinstance(raw_number, bool) or raw_number < 1:
+            raise BadDelivery("pull_request.number must be a positive integer")
+        number = raw_number
+    synced = {name.lower() for name in repos}
+    wants_resync = (
+        event == "pull_request"
+        and action in RESYNC_ACTIONS
+        and repo is not None
+        and repo.lower() in synced
+    )
+    return Delivery(delivery_id, event, action, repo, number, received_at, wants_resync)
 
 
 def record_delivery(session: Session, delivery: Delivery) -> bool:
@@ -85,8 +135,15 @@ def pending_resyncs(session: Session) -> list[WebhookDeliveryRow]:
 
 
 def mark_processed(session: Session, delivery_ids: Sequence[str], now: datetime) -> None:
+    """Mark deliveries done, and forget those done long enough ago that GitHub can no
+    longer redeliver them (the table stays small)."""
     for delivery_id in delivery_ids:
         row = session.get(WebhookDeliveryRow, delivery_id)
         if row is not None:
             row.processed_at = now
             session.add(row)
+    session.execute(
+        delete(WebhookDeliveryRow).where(
+            col(WebhookDeliveryRow.processed_at) < now - KEEP_DELIVERIES
+        )
+    )

@@ -24,6 +24,7 @@ from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, nex
 from api.routes.members import members_list
 from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
 from api.routes.status import status
+from api.routes.webhooks import github_webhook
 
 
 def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now) -> Edge:
@@ -45,6 +46,8 @@ def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime]
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
     ]
+    if settings.webhook_secret is not None:
+        routes.append(Route("/webhooks/github", github_webhook, methods=["POST"]))
     holder = ModelHolder(engine, settings, clock)
 
     @contextlib.asynccontextmanager

@@ -1,7 +1,7 @@
 """Keeps each API process's read model current without a query per request.
 
 A background task asks the database for the model version every `refresh_interval`
-seconds (two indexed lookups) and reloads the model when it moved or the date changed.
+seconds (one primary-key lookup) and reloads the model when it moved or the date changed.
 On PostgreSQL it also LISTENs on the `alesco_changed` channel, which every sync NOTIFYs on
 commit, so replicas pick up new data at once rather than within a poll interval.
 """

@@ -24,8 +24,10 @@ logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 TITLES = {
     400: "Bad Request",
+    401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
+    413: "Content Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }

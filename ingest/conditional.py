@@ -9,6 +9,7 @@ New or changed responses collect in `updated`; the sync stores them with its dat
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,8 @@ from alesco.http_cache import CachedResponse
 
 MAX_PAGES = 1000  # a loop guard: no upstream list we read comes near this
 RETRY_BUDGET_SECONDS = 30.0  # all retries of one request give up after this
+MIN_RATE_LIMIT_WAIT = timedelta(minutes=1)  # GitHub: a limit without a time, wait >= 1 min
+MAX_RATE_LIMIT_WAIT = timedelta(hours=1)  # GitHub's windows are an hour; never trust more
 
 
 @dataclass
@@ -170,17 +173,48 @@ class ConditionalFetcher:
         if status < 300:
             return
         message = _error_message(response)
-        retry_after = _int_header(response, "retry-after")
-        if status in (403, 429) and (
-            retry_after is not None or _int_header(response, "x-ratelimit-remaining") == 0
-        ):
-            retry_at = (
-                self.clock() + timedelta(seconds=retry_after)
-                if retry_after is not None
-                else self.stats.rate_limit_reset_at
-            )
+        retry_at = rate_limit_retry_at(response, message, self.clock(), self.stats)
+        if retry_at is not None:
             raise RateLimited(f"{_origin(url)}: rate limited ({message})", retry_at)
         raise UpstreamRejected(f"{url}: HTTP {status}: {message}", status)
+
+
+def rate_limit_retry_at(
+    response: httpx.Response, message: str, now: datetime, stats: RequestStats
+) -> datetime | None:
+    """When to ask again if `response` is a rate limit, else None (GitHub's documented order:
+    `Retry-After`, then `x-ratelimit-reset` when `remaining` is 0, else at least a minute).
+    A 429 is always a limit; a 403 only with limit signals (else it is a permission error).
+    Never more than `MAX_RATE_LIMIT_WAIT` ahead, whatever the upstream says."""
+    status = response.status_code
+    if status not in (403, 429):
+        return None
+    retry_after = _retry_after(response, now)
+    spent = _int_header(response, "x-ratelimit-remaining") == 0
+    secondary = "rate limit" in message.lower()
+    if status == 403 and retry_after is None and not spent and not secondary:
+        return None
+    if retry_after is not None:
+        retry_at = retry_after
+    elif spent and stats.rate_limit_reset_at is not None:
+        retry_at = stats.rate_limit_reset_at
+    else:
+        retry_at = now + MIN_RATE_LIMIT_WAIT
+    return min(max(retry_at, now), now + MAX_RATE_LIMIT_WAIT)
+
+
+def _retry_after(response: httpx.Response, now: datetime) -> datetime | None:
+    """`Retry-After` as delay-seconds or as an HTTP-date (RFC 9110 §10.2.3)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:

@@ -3,18 +3,13 @@ serve, and read every proposal over REST and GraphQL; and the offline first run.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.processes import alesco, base_env, serving
 
 ROOT = Path(__file__).parent.parent
 T = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -80,65 +75,6 @@ def build_lifecycle(repo) -> None:
     repo.close(15, actor="author", at=day(7))
     repo.reopen(15, actor="author", at=day(8))
     repo.add_label(15, DISCUSSION, actor="chair", at=day(9))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def alesco(*arguments: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "alesco.cli", *arguments],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@contextmanager
-def serving(*arguments: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
-    """`alesco serve` on a free port until the block ends; its output goes to a log file."""
-    port = free_port()
-    log = cwd / f"serve-{port}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "alesco.cli", "serve", "--port", str(port), *arguments],
-            env=env,
-            cwd=cwd,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"serve did not become ready within 30 s: {log.read_text()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def base_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("ALESCO_") and k != "GITHUB_TOKEN"
-    }
-    env.update(extra)
-    return env
 
 
 def test_ingest_then_serve_reads_every_lifecycle_case(github, engine, database_url, tmp_path):
