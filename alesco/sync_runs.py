@@ -87,19 +87,28 @@ def _changed(session: Session) -> None:
     notify_change(session)
 
 
+def mark_interrupted(session: Session, source: Source | None = None) -> int:
+    """Mark runs still 'running' (of `source`, or of every source) as interrupted: their
+    process died. Only call it holding the ingest lock, when no sync can be running."""
+    query = select(SyncRunRow).where(SyncRunRow.outcome == Outcome.RUNNING.value)
+    if source is not None:
+        query = query.where(SyncRunRow.source == source.value)
+    dead = list(session.exec(query))
+    for row in dead:
+        row.outcome = Outcome.INTERRUPTED.value
+        row.reason = "interrupted"
+        row.error = "the sync stopped before it finished (its process ended)"
+        session.add(row)
+    if dead:
+        _changed(session)
+    return len(dead)
+
+
 def begin_sync_run(session: Session, report: SyncReport) -> None:
     """Record that a sync started (so a process killed mid-sync leaves a trace); runs of the
     same source still marked running died with their process: the caller holds the ingest
     lock, so no other sync can be running."""
-    for stale in session.exec(
-        select(SyncRunRow).where(
-            SyncRunRow.source == report.source.value, SyncRunRow.outcome == Outcome.RUNNING.value
-        )
-    ):
-        stale.outcome = Outcome.INTERRUPTED.value
-        stale.reason = "interrupted"
-        stale.error = "the sync stopped before it finished (its process ended)"
-        session.add(stale)
+    mark_interrupted(session, report.source)
     row = SyncRunRow(**_columns(report))  # type: ignore[arg-type]
     session.add(row)
     session.flush()

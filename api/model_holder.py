@@ -3,7 +3,9 @@
 A background task asks the database for the model version every `refresh_interval`
 seconds (one primary-key lookup) and reloads the model when it moved or the date changed.
 On PostgreSQL it also LISTENs on the `alesco_changed` channel, which every sync NOTIFYs on
-commit, so replicas pick up new data at once rather than within a poll interval.
+commit, so replicas pick up new data at once rather than within a poll interval. While the
+model shows a sync running, each tick also checks that its process is alive
+(`alesco.run_reaper`), so a killed ingest shows as interrupted within seconds.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from starlette.concurrency import run_in_threadpool
 
 from alesco.notifications import CHANNEL, listen_url
 from alesco.read_model import ReadModel, load_read_model, read_model_version
+from alesco.run_reaper import reap_dead_runs
 from alesco.settings import Settings
+from alesco.sync_runs import Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,14 @@ class ModelHolder:
         with Session(self.engine) as session:
             return read_model_version(session) == self._model.version
 
+    def _shows_a_running_sync(self) -> bool:
+        if self._model is None:
+            return False
+        return any(
+            attempt is not None and attempt.outcome == Outcome.RUNNING.value
+            for attempt, _ in self._model.runs.latest.values()
+        )
+
     async def refresh(self) -> bool:
         """Reload the model if the data, the sync log or the date moved; True if it did."""
         if await run_in_threadpool(self._is_current):
@@ -88,6 +100,11 @@ class ModelHolder:
             self._wake.clear()
             try:
                 await self.refresh()
+                if self._shows_a_running_sync():
+                    reaped = await run_in_threadpool(reap_dead_runs, self.engine)
+                    if reaped:
+                        logger.warning("sync.interrupted", extra={"runs": reaped})
+                        await self.refresh()
             except Exception:  # the database may be briefly away: keep serving, retry later
                 logger.exception("model.refresh_failed")
 

@@ -9,6 +9,7 @@ New or changed responses collect in `updated`; the sync stores them with its dat
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import stamina
 
 from alesco.errors import MalformedUpstream, RateLimited, UpstreamRejected, UpstreamUnavailable
 from alesco.http_cache import CachedResponse
+from alesco.settings import Settings
 
 MAX_PAGES = 1000  # a loop guard: no upstream list we read comes near this
 RETRY_BUDGET_SECONDS = 30.0  # all retries of one request give up after this
@@ -56,12 +58,27 @@ class Page:
             raise MalformedUpstream(f"{self.url}: body is not JSON ({error})") from error
 
 
+@dataclass(frozen=True)
+class RequestPolicy:
+    """How hard one upstream request tries: `attempts` in all (the first included) on 5xx,
+    timeouts and broken connections, each within `timeout` seconds from connecting to the
+    last body byte (httpx's own timeouts are per phase: a server dripping bytes would never
+    trip them)."""
+
+    attempts: int = 3
+    timeout: float = 20.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RequestPolicy:
+        return cls(settings.retry_attempts, settings.http_timeout)
+
+
 @dataclass
 class ConditionalFetcher:
     client: httpx.AsyncClient
     cache: Mapping[str, CachedResponse]
     clock: Callable[[], datetime]
-    attempts: int = 3
+    policy: RequestPolicy = field(default_factory=RequestPolicy)
     stats: RequestStats = field(default_factory=RequestStats)
     updated: dict[str, CachedResponse] = field(default_factory=dict)
 
@@ -138,7 +155,7 @@ class ConditionalFetcher:
         backoff, a few times and for a bounded time; everything else is answered at once."""
         async for attempt in stamina.retry_context(
             on=UpstreamUnavailable,
-            attempts=self.attempts,
+            attempts=self.policy.attempts,
             timeout=RETRY_BUDGET_SECONDS,
             wait_initial=0.5,
             wait_max=8.0,
@@ -152,8 +169,9 @@ class ConditionalFetcher:
     async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         self.stats.requests += 1
         try:
-            response = await self.client.get(url, headers=headers)
-        except httpx.TimeoutException as error:
+            async with asyncio.timeout(self.policy.timeout):
+                response = await self.client.get(url, headers=headers)
+        except (httpx.TimeoutException, TimeoutError) as error:
             raise UpstreamUnavailable(f"{_origin(url)}: timed out") from error
         except httpx.HTTPError as error:
             raise UpstreamUnavailable(f"{_origin(url)}: {type(error).__name__}") from error
@@ -200,7 +218,9 @@ def rate_limit_retry_at(
         retry_at = stats.rate_limit_reset_at
     else:
         retry_at = now + MIN_RATE_LIMIT_WAIT
-    return min(max(retry_at, now), now + MAX_RATE_LIMIT_WAIT)
+    bounded = min(max(retry_at, now), now + MAX_RATE_LIMIT_WAIT)
+    # Whole seconds, rounded up: what /v1/status shows is never earlier than the truth.
+    return bounded.replace(microsecond=0) + timedelta(seconds=1 if bounded.microsecond else 0)
 
 
 def _retry_after(response: httpx.Response, now: datetime) -> datetime | None:

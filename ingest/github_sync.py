@@ -28,7 +28,7 @@ from alesco.rfc_document import RfcDocument, parse_rfc_document, pick_rfc_file
 from alesco.settings import Settings
 from alesco.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher
+from ingest.conditional import ConditionalFetcher, RequestPolicy
 from ingest.github import GithubApi, github_http_client
 from ingest.sync_runner import SyncSpec, run_sync
 
@@ -145,7 +145,7 @@ def github_sync_spec(
         open_client=lambda: github_http_client(settings),
         collect=collect,
         store=store,
-        attempts=settings.retry_attempts,
+        policy=RequestPolicy.from_settings(settings),
     )
 
 

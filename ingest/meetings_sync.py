@@ -20,7 +20,7 @@ from alesco.committee_store import replace_calendar
 from alesco.settings import Settings
 from alesco.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher
+from ingest.conditional import ConditionalFetcher, RequestPolicy
 from ingest.http_clients import plain_http_client
 from ingest.sync_runner import SyncSpec, run_sync
 
@@ -65,7 +65,7 @@ def meetings_sync_spec(
         open_client=lambda: plain_http_client(settings),
         collect=collect,
         store=store,
-        attempts=settings.retry_attempts,
+        policy=RequestPolicy.from_settings(settings),
     )
 
 

@@ -21,7 +21,7 @@ from alesco.minutes import is_minutes_file, parse_minutes
 from alesco.settings import Settings
 from alesco.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher
+from ingest.conditional import ConditionalFetcher, RequestPolicy
 from ingest.github import GithubApi, github_http_client
 from ingest.sync_runner import SyncSpec, run_sync
 
@@ -84,7 +84,7 @@ def minutes_sync_spec(settings: Settings) -> SyncSpec[Known, list[MinutesFile]]:
         open_client=lambda: github_http_client(settings),
         collect=collect,
         store=store,
-        attempts=settings.retry_attempts,
+        policy=RequestPolicy.from_settings(settings),
     )
 
 

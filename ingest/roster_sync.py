@@ -20,7 +20,7 @@ from alesco.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, par
 from alesco.settings import Settings
 from alesco.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher
+from ingest.conditional import ConditionalFetcher, RequestPolicy
 from ingest.http_clients import plain_http_client
 from ingest.sync_runner import SyncSpec, run_sync
 
@@ -59,7 +59,7 @@ def roster_sync_spec(settings: Settings) -> SyncSpec[None, tuple[RosterMember, .
         open_client=lambda: plain_http_client(settings),
         collect=collect,
         store=store,
-        attempts=settings.retry_attempts,
+        policy=RequestPolicy.from_settings(settings),
     )
 
 

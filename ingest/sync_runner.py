@@ -33,7 +33,7 @@ from alesco.sync_runs import (
     record_sync_run,
 )
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher
+from ingest.conditional import ConditionalFetcher, RequestPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class SyncSpec(Generic[Known, Collected]):
     open_client: Callable[[], httpx.AsyncClient]
     collect: Callable[[ConditionalFetcher, Known, SyncReport], Awaitable[Collected]]
     store: Callable[[Session, Collected, SyncReport, datetime], bool]
-    attempts: int = 3  # per upstream request, counting the first
+    policy: RequestPolicy
 
 
 def _begin(
@@ -106,7 +106,7 @@ async def run_sync(
     report = SyncReport(spec.source, Origin.UPSTREAM, started_at=clock())
     cache, known = await asyncio.to_thread(_begin, engine, spec, report)
     async with spec.open_client() as client:
-        fetcher = ConditionalFetcher(client, cache, clock, attempts=spec.attempts)
+        fetcher = ConditionalFetcher(client, cache, clock, spec.policy)
         try:
             collected = await spec.collect(fetcher, known, report)
             _copy_stats(report, fetcher)

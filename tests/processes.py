@@ -34,13 +34,25 @@ def alesco(*arguments: str, env: dict[str, str], cwd: Path) -> subprocess.Comple
 
 
 @contextmanager
-def serving(*arguments: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
+def serving(
+    *arguments: str, env: dict[str, str], cwd: Path, log_level: str = "info"
+) -> Iterator[str]:
     """`alesco serve` on a free port until the block ends; its output goes to a log file."""
     port = free_port()
     log = cwd / f"serve-{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "alesco.cli", "serve", "--port", str(port), *arguments],
+            [
+                sys.executable,
+                "-m",
+                "alesco.cli",
+                "--log-level",
+                log_level,
+                "serve",
+                "--port",
+                str(port),
+                *arguments,
+            ],
             env=env,
             cwd=cwd,
             stdout=output,

@@ -16,17 +16,23 @@ Contract emulated (research/github_ingest.md §1.2, §1.3, §1.5, §2.1, §2.2, 
 - Body URLs at `https://api.github.com` are served as the fake's own origin, as a GitHub
   Enterprise host would send them, so clients that follow `url` fields reach the fake.
 
-Requests are handled one at a time on the server's event loop; tests mutate between them.
+Fault switches: `fail_next` (any status, body and headers), `malformed` (a cut-off body),
+`stall_next` (answer only after a pause, or drip the body a byte at a time); `stalled` is
+set when a stalled request arrives, so a test can act while a client waits.
+
+Requests are handled on the server's event loop; tests mutate between them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import hashlib
 import json
 import math
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,7 +40,7 @@ from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.fakes.github_records import (
@@ -95,6 +101,19 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Stall:
+    """A switched-on slow answer for the next `times` requests matching `path_substring`."""
+
+    path_substring: str
+    seconds: float
+    times: int
+    drip: bool  # True: headers at once, then the body a byte every `DRIP_INTERVAL`
+
+
+DRIP_INTERVAL = 0.1
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a route resolved to, before the HTTP rules (ETag, 304, rate limit) apply."""
@@ -127,6 +146,8 @@ class FakeGitHub:
         self.requests: list[RecordedRequest] = []
         self.failures: list[Failure] = []
         self.buckets: dict[str, RateLimitBucket] = {}
+        self.stalls: list[Stall] = []
+        self.stalled = threading.Event()
         self._app = Starlette(routes=self._routes())
 
     @property
@@ -179,6 +200,14 @@ class FakeGitHub:
             )
         self.failures.append(Failure(path_substring, status, times, body, extra))
 
+    def stall_next(
+        self, path_substring: str, seconds: float, *, times: int = 1, drip: bool = False
+    ) -> None:
+        """Hold the next `times` matching requests for `seconds` before answering; with
+        `drip`, send the headers at once and then whitespace a byte at a time for `seconds`
+        before the real body (valid JSON, but never a pause long enough for a read timeout)."""
+        self.stalls.append(Stall(path_substring, seconds, times, drip))
+
     def malformed(self, path_substring: str, *, times: int = 1) -> None:
         """Answer the next `times` matching requests 200 with a body that is not JSON."""
         self.fail_next(path_substring, 200, times=times, body=MALFORMED_BODY)
@@ -203,7 +232,14 @@ class FakeGitHub:
     def _endpoint(self, resource: Resource | None) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             headers = {name.lower(): value for name, value in request.headers.items()}
+            stall = self._take_stall(request.url.path)
+            if stall is not None:
+                self.stalled.set()
+                if not stall.drip:
+                    await asyncio.sleep(stall.seconds)
             response = self._respond(request, headers, resource)
+            if stall is not None and stall.drip:
+                response = _dripping(response, stall.seconds)
             self.requests.append(
                 RecordedRequest(
                     request.method,
@@ -246,6 +282,13 @@ class FakeGitHub:
             bucket.used += 1
         response.headers.update(_rate_headers(bucket))
         return response
+
+    def _take_stall(self, path: str) -> Stall | None:
+        for stall in self.stalls:
+            if stall.path_substring in path and stall.times > 0:
+                stall.times -= 1
+                return stall
+        return None
 
     def _take_failure(self, path: str) -> Failure | None:
         for failure in self.failures:
@@ -349,6 +392,17 @@ class FakeGitHub:
             for relation, number in relations
         )
         return Answer(200, chunk, link=link)
+
+
+def _dripping(response: Response, seconds: float) -> StreamingResponse:
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(math.ceil(seconds / DRIP_INTERVAL)):
+            yield b" "
+            await asyncio.sleep(DRIP_INTERVAL)
+        yield bytes(response.body)
+
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return StreamingResponse(body(), response.status_code, headers)
 
 
 def _render(

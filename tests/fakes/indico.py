@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 HOST = "events.almalinux.org"
+TRUNCATED_BODY = b'{"count": 3, "results": [{"_type": "Conf'
 
 
 @dataclass
@@ -51,6 +52,7 @@ class FakeIndico:
     requests: list[str] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
     corrupt_dates: bool = False  # a fault switch: every startDate becomes unreadable
+    malformed: int = 0  # a fault switch: the next N exports are 200 with a truncated body
 
     @property
     def app(self) -> Starlette:
@@ -81,6 +83,11 @@ class FakeIndico:
         self.requests.append(str(request.url))
         if self.failures:
             return _message(self.failures.pop(0), "Fake failure")
+        if self.malformed:
+            self.malformed -= 1
+            return Response(
+                b'{"count": 3, "results": [{"_type": "Conf', 200, media_type="application/json"
+            )
         name = request.path_params["name"]
         stem, _, extension = name.rpartition(".")
         if extension not in ("json", "ics"):

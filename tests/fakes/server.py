@@ -2,8 +2,8 @@
 
 Each fake gets an ephemeral port (port 0), never a fixed one, so test runs cannot collide.
 The server runs in a daemon thread with its own event loop; uvicorn installs no signal
-handlers outside the main thread, and `lifespan="off"` because fakes keep their state in
-plain attributes, not in startup hooks.
+handlers outside the main thread. Fakes run with `lifespan="off"` (their state is plain
+attributes); the API under test runs with it on, as in production.
 """
 
 from __future__ import annotations
@@ -20,9 +20,17 @@ STARTUP_TIMEOUT_SECONDS = 10.0
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp) -> Iterator[str]:
-    """Run `app` on 127.0.0.1 at a free port and yield its base URL until the block ends."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+def serve_in_thread(app: ASGIApp, *, lifespan: bool = False) -> Iterator[str]:
+    """Run `app` on 127.0.0.1 at a free port and yield its base URL until the block ends
+    (`lifespan` for apps with startup work, like the API's read-model poller)."""
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="on" if lifespan else "off",
+        timeout_graceful_shutdown=1,  # a stalled fake request must not hold the test up
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="fake-server", daemon=True)
     thread.start()
