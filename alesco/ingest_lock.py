@@ -71,3 +71,35 @@ class IngestLock:
         if self._memory:
             _IN_MEMORY.release()
             self._memory = False
+
+
+class LockAttempt:
+    """Take an `IngestLock` on a worker thread so that an awaiting task may be cancelled.
+
+    Cancelling a task does not stop the thread it awaits: the lock may still be taken
+    after nobody waits for it, and a flock or advisory lock nobody releases blocks every
+    ingest until the process exits. `abandon` (from the cancelled task) and `take` (on the
+    thread) agree under a mutex on who releases, whichever finishes first.
+    """
+
+    def __init__(self, lock: IngestLock) -> None:
+        self.lock = lock
+        self._mutex = threading.Lock()
+        self._abandoned = False
+        self._held = False
+
+    def take(self, wait: bool) -> bool:
+        acquired = self.lock.acquire(wait)
+        with self._mutex:
+            if acquired and self._abandoned:
+                self.lock.release()
+                return False
+            self._held = acquired
+            return acquired
+
+    def abandon(self) -> None:
+        with self._mutex:
+            self._abandoned = True
+            if self._held:
+                self.lock.release()
+                self._held = False

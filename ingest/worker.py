@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.ingest_lock import IngestLock
+from alesco.ingest_lock import IngestLock, LockAttempt
 from alesco.settings import Settings
 from alesco.sync_runs import Outcome, Source, SyncReport, latest_run
 from alesco.timestamps import utc_now
@@ -61,7 +61,12 @@ def _retry_at(engine: Engine, source: Source, now: datetime) -> datetime | None:
 @contextlib.asynccontextmanager
 async def _locked(engine: Engine, wait: bool):  # type: ignore[no-untyped-def]
     lock = IngestLock(engine)
-    acquired = await asyncio.to_thread(lock.acquire, wait)
+    attempt = LockAttempt(lock)
+    try:
+        acquired = await asyncio.to_thread(attempt.take, wait)
+    except asyncio.CancelledError:
+        attempt.abandon()
+        raise
     try:
         yield acquired
     finally:

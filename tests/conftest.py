@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 from alesco.db import create_db_engine
+from alesco.ingest_lock import IngestLock
 from alesco.migrate import upgrade
 from alesco.settings import Settings
 from tests.fakes.github import FakeGitHub
@@ -110,18 +111,22 @@ def session_engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def engine(session_engine: Engine) -> Engine:
+def engine(session_engine: Engine) -> Iterator[Engine]:
     """The session's database, emptied before each test (data version back to 0).
 
     Tests here commit for real (a sync is one transaction, and that is under test), so
-    isolation is by emptying tables rather than by rolling back an outer transaction."""
+    isolation is by emptying tables rather than by rolling back an outer transaction.
+    A test that leaves the ingest lock held fails here, not in whichever test comes next."""
     with session_engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             if table.name == "data_version":
                 connection.execute(table.update().values(version=0))
             else:
                 connection.execute(table.delete())
-    return session_engine
+    yield session_engine
+    probe = IngestLock(session_engine)
+    assert probe.acquire(wait=False), "the test left the ingest lock held"
+    probe.release()
 
 
 @dataclass

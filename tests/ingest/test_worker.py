@@ -16,6 +16,7 @@ from alesco.sync_runs import Origin, Outcome, Source, SyncReport, begin_sync_run
 from alesco.webhooks import Delivery, record_delivery
 from ingest.github_sync import sync_github
 from ingest.worker import resync_webhook_pulls, run_forever, run_once
+from tests.conftest import make_settings
 from tests.ingest.test_github_sync import stage_of
 
 T = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -89,6 +90,24 @@ async def test_a_waiting_round_runs_once_the_lock_is_free(github, engine, databa
     results = await asyncio.wait_for(waiting, timeout=10)
     assert results is not None
     assert outcome_of(results[0]) == Outcome.SUCCESS
+
+
+async def test_a_round_cancelled_while_waiting_never_leaves_the_lock_held(engine, database_url):
+    """The waiting thread outlives its cancelled task; what it takes, it must give back."""
+    holder = IngestLock(engine)
+    assert holder.acquire(wait=False)
+    waiting = asyncio.create_task(run_once(make_settings(database_url=database_url), engine))
+    await asyncio.sleep(0.3)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    holder.release()
+    probe = IngestLock(engine)
+    deadline = time.monotonic() + 5
+    while not probe.acquire(wait=False):
+        assert time.monotonic() < deadline, "the cancelled round's thread kept the lock"
+        await asyncio.sleep(0.05)
+    probe.release()
 
 
 # --- runs that never finished ---------------------------------------------------------------
@@ -263,6 +282,10 @@ async def test_the_running_worker_resyncs_a_webhook_pull_within_seconds(
         queue(engine, "d-3", "o/r", 1)
         while stage_of_or_none(engine) != Stage.FCP:
             assert time.monotonic() - queued_at < 5, "the webhook's pull was not resynced"
+            await asyncio.sleep(0.05)
+        # The delivery is marked processed just after the sync commits.
+        while pending(engine):
+            assert time.monotonic() - queued_at < 5, "the delivery was never marked processed"
             await asyncio.sleep(0.05)
     finally:
         worker.cancel()
