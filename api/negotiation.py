@@ -28,8 +28,8 @@ def accepted_format(accept: str) -> str | None:
 def requested_format(query: Mapping[str, str], accept: str, default: str = "json") -> str:
     """`?format=` wins over `Accept`; unknown values are the caller's to reject."""
     explicit = query.get("format")
-    if explicit:
-        return explicit.lower()
+    if explicit is not None:
+        return explicit
     return accepted_format(accept) or default
 
 

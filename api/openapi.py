@@ -13,6 +13,7 @@ from alesco import __version__
 from alesco.lifecycle import Kind, Rule, Stage
 from alesco.meeting_queries import MeetingSort
 from alesco.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
+from api.params import BOOLEAN_WORDS, MAX_PULL_NUMBER
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -283,6 +284,11 @@ def _enum(values: list[str]) -> dict[str, Any]:
     return {"type": "string", "enum": values}
 
 
+DAY_OR_TIME = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
+REPO_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"}
+
 PARAMETERS: dict[str, Any] = {
     "state": _query(
         "state",
@@ -301,7 +307,7 @@ PARAMETERS: dict[str, Any] = {
     ),
     "repo": _query(
         "repo",
-        {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},
+        REPO_SCHEMA,
         "owner/name of a configured repository (case-insensitive).",
     ),
     "q": _query(
@@ -324,14 +330,14 @@ PARAMETERS: dict[str, Any] = {
     ),
     "pretty": _query(
         "pretty",
-        _enum(["1", "0", "true", "false"]),
+        _enum(list(BOOLEAN_WORDS)),
         "Indent the JSON (curl, wget, HTTPie and xh get it indented anyway).",
     ),
     "format": _query(
         "format", _enum(["json", "csv"]), "json (default) or csv; Accept: text/csv works too."
     ),
-    "from": _query("from", {"type": "string"}, "First day (YYYY-MM-DD or RFC 3339)."),
-    "to": _query("to", {"type": "string"}, "Last day (YYYY-MM-DD or RFC 3339)."),
+    "from": _query("from", DAY_OR_TIME, "First day (YYYY-MM-DD or RFC 3339)."),
+    "to": _query("to", DAY_OR_TIME, "Last day (YYYY-MM-DD or RFC 3339)."),
     "meeting_sort": _query(
         "sort", _enum([s.value for s in MeetingSort]), "-date (default, newest first) or date."
     ),
@@ -341,7 +347,9 @@ PARAMETERS: dict[str, Any] = {
         "true: members today; false: former members; all (default).",
     ),
     "repo_detail": _query(
-        "repo", {"type": "string"}, "owner/name, when the number exists in several repositories."
+        "repo",
+        REPO_SCHEMA,
+        "owner/name, when the number exists in several repositories.",
     ),
 }
 
@@ -350,12 +358,15 @@ def _param(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/parameters/{name}"}
 
 
-def _ok(schema: str | None, description: str, **alternatives: str) -> dict[str, Any]:
+def _ok(
+    schema: str | None, description: str, alternatives: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A 200 response: JSON of `schema`, and other media types (type -> what it holds)."""
     content: dict[str, Any] = {}
     if schema:
         content[JSON] = {"schema": _ref(schema)}
-    for media, note in alternatives.items():
-        content[media.replace("_", "/")] = {"schema": {"type": "string", "description": note}}
+    for media, note in (alternatives or {}).items():
+        content[media] = {"schema": {"type": "string", "description": note}}
     return {"description": description, "content": content}
 
 
@@ -400,7 +411,7 @@ def openapi_document() -> dict[str, Any]:
         "/": _get(
             "What this API is, and links to its routes",
             ["pretty"],
-            {"200": _ok("Index", "The index")},
+            {"200": _ok("Index", "The index"), **_errors(400)},
         ),
         "/v1/proposals": _get(
             "Proposals (RFC pull requests), filtered, sorted and paged",
@@ -409,7 +420,7 @@ def openapi_document() -> dict[str, Any]:
                 "200": _ok(
                     "ProposalList",
                     "A page of proposals; Link: rel=next for the next",
-                    text_csv="The same rows as CSV",
+                    {"text/csv": "The same rows as CSV"},
                 ),
                 **_errors(400),
             },
@@ -418,7 +429,7 @@ def openapi_document() -> dict[str, Any]:
             "Proposals as an Atom 1.0 feed (all states unless filtered)",
             proposal_filters,
             {
-                "200": _ok(None, "An Atom feed", application_atom_xml="Atom 1.0 (RFC 4287)"),
+                "200": _ok(None, "An Atom feed", {"application/atom+xml": "Atom 1.0 (RFC 4287)"}),
                 **_errors(400),
             },
         ),
@@ -431,7 +442,9 @@ def openapi_document() -> dict[str, Any]:
             "Meetings: scheduled events joined with their minutes",
             ["from", "to", "meeting_sort", "limit", "cursor", *LIST],
             {
-                "200": _ok("MeetingList", "A page of meetings", text_csv="The same rows as CSV"),
+                "200": _ok(
+                    "MeetingList", "A page of meetings", {"text/csv": "The same rows as CSV"}
+                ),
                 **_errors(400),
             },
         ),
@@ -448,12 +461,18 @@ def openapi_document() -> dict[str, Any]:
         "/v1/meetings.ics": _get(
             "Every meeting as an iCalendar feed (RFC 5545)",
             [],
-            {"200": _ok(None, "A calendar", text_calendar="iCalendar"), **_errors(400)},
+            {
+                "200": _ok(None, "A calendar", {"text/calendar": "iCalendar (RFC 5545)"}),
+                **_errors(400),
+            },
         ),
         "/v1/members": _get(
             "The roster, with attendance and chair",
             ["current", *LIST],
-            {"200": _ok("MemberList", "Members", text_csv="The same rows as CSV"), **_errors(400)},
+            {
+                "200": _ok("MemberList", "Members", {"text/csv": "The same rows as CSV"}),
+                **_errors(400),
+            },
         ),
         "/v1/status": _get(
             "Freshness of each source",
@@ -462,7 +481,12 @@ def openapi_document() -> dict[str, Any]:
         ),
     }
     paths["/v1/proposals/{number}"]["get"]["parameters"].insert(
-        0, _path_param("number", {"type": "integer", "minimum": 1}, "Pull request number")
+        0,
+        _path_param(
+            "number",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PULL_NUMBER},
+            "Pull request number",
+        ),
     )
     paths["/v1/meetings/{meeting_id}"]["get"]["parameters"].insert(
         0, _path_param("meeting_id", {"type": "string"}, "A date, e.g. 2025-04-16 (-2 …)")

@@ -31,7 +31,19 @@ E = TypeVar("E", bound=StrEnum)
 COMMON_PARAMETERS = frozenset({"pretty", "format"})
 LIST_PARAMETERS = frozenset({"state", "stage", "kind", "repo", "q", "sort", "limit", "cursor"})
 MAX_SEARCH_LENGTH = 200
-_BOOLEAN = {"1": True, "true": True, "yes": True, "": True, "0": False, "false": False, "no": False}
+INTEGER = re.compile(r"[0-9]+")
+# Exactly the JSON Schema `date` and `date-time` formats: Python's fromisoformat alone
+# would also take week dates (2025-W01-1) and times without an offset.
+FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+RFC3339_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+MAX_PULL_NUMBER = 2**31 - 1  # GitHub's issue numbers are 32-bit, as is GraphQL's Int
+# `?pretty` alone means yes, as in `?pretty=1`.
+BOOLEAN_WORDS = {
+    **dict.fromkeys(("", "1", "true", "yes"), True),
+    **dict.fromkeys(("0", "false", "no"), False),
+}
 
 
 def reject_unknown(params: QueryParams, allowed: Iterable[str]) -> None:
@@ -43,8 +55,8 @@ def reject_unknown(params: QueryParams, allowed: Iterable[str]) -> None:
                 name, f"unknown parameter; this route takes {', '.join(sorted(known))}"
             )
     pretty = params.get("pretty")
-    if pretty is not None and pretty.lower() not in _BOOLEAN:
-        raise BadParameter("pretty", "must be 1, 0, true or false")
+    if pretty is not None and pretty not in BOOLEAN_WORDS:
+        raise BadParameter("pretty", f"must be 1, 0, true, false, yes or no (got {pretty!r})")
 
 
 def single(params: QueryParams, name: str) -> str | None:
@@ -56,7 +68,7 @@ def single(params: QueryParams, name: str) -> str | None:
 
 def enum_value(kind: type[E], name: str, raw: str) -> E:
     try:
-        return kind(raw.strip().lower())
+        return kind(raw)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
         raise BadParameter(name, f"must be one of {choices} (got {raw!r})") from None
@@ -70,12 +82,18 @@ def parse_repo(raw: str | None, name: str = "repo") -> str | None:
     return raw
 
 
-def parse_limit(raw: str | None, default: int, name: str = "limit") -> int:
-    if raw is None:
-        return default
-    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise BadParameter(name, f"must be an integer from 1 to {MAX_LIMIT} (got {raw!r})")
+def bounded_integer(raw: str, name: str, low: int, high: int) -> int:
+    """An integer written in ASCII digits, from `low` to `high`.
+
+    `str.isdigit()` is not enough: it admits digits such as '²' that int() refuses, and
+    int() of thousands of digits raises too; both would be a 500, not a 400."""
+    if not (INTEGER.fullmatch(raw) and len(raw) <= len(str(high))) or not low <= int(raw) <= high:
+        raise BadParameter(name, f"must be an integer from {low} to {high} (got {raw[:40]!r})")
     return int(raw)
+
+
+def parse_limit(raw: str | None, default: int, name: str = "limit") -> int:
+    return default if raw is None else bounded_integer(raw, name, 1, MAX_LIMIT)
 
 
 def parse_stages(values: Iterable[str]) -> frozenset[Stage]:
@@ -83,8 +101,7 @@ def parse_stages(values: Iterable[str]) -> frozenset[Stage]:
     stages = set()
     for value in values:
         for part in value.split(","):
-            if part.strip():
-                stages.add(enum_value(Stage, "stage", part))
+            stages.add(enum_value(Stage, "stage", part.strip()))
     return frozenset(stages)
 
 
@@ -114,11 +131,11 @@ def parse_proposal_query(params: QueryParams) -> ProposalQuery:
     state = single(params, "state")
     kind = single(params, "kind")
     sort = single(params, "sort")
-    sort_order = enum_value(SortOrder, "sort", sort) if sort else SortOrder.UPDATED_DESC
+    sort_order = SortOrder.UPDATED_DESC if sort is None else enum_value(SortOrder, "sort", sort)
     return ProposalQuery(
-        state=enum_value(StateFilter, "state", state) if state else None,
+        state=None if state is None else enum_value(StateFilter, "state", state),
         stages=parse_stages(params.getlist("stage")),
-        kind=enum_value(KindFilter, "kind", kind) if kind else KindFilter.RFC,
+        kind=KindFilter.RFC if kind is None else enum_value(KindFilter, "kind", kind),
         repo=parse_repo(single(params, "repo")),
         search=parse_search(single(params, "q")),
         sort=sort_order,
@@ -128,9 +145,7 @@ def parse_proposal_query(params: QueryParams) -> ProposalQuery:
 
 
 def parse_number(raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-        raise BadParameter("number", f"must be a positive integer (got {raw!r})")
-    return int(raw)
+    return bounded_integer(raw, "number", 1, MAX_PULL_NUMBER)
 
 
 def parse_day(raw: str | None, name: str) -> date | None:
@@ -138,10 +153,14 @@ def parse_day(raw: str | None, name: str) -> date | None:
     if raw is None:
         return None
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else parse_timestamp(raw).date()
-    except ValueError:
-        message = f"must be a date YYYY-MM-DD or an RFC 3339 time (got {raw!r})"
-        raise BadParameter(name, message) from None
+        if FULL_DATE.fullmatch(raw):
+            return date.fromisoformat(raw)
+        if RFC3339_TIME.fullmatch(raw):
+            return parse_timestamp(raw).date()
+    except ValueError:  # the right shape, but no such day or hour (2025-02-30)
+        pass
+    message = f"must be a date YYYY-MM-DD or an RFC 3339 time (got {raw[:40]!r})"
+    raise BadParameter(name, message)
 
 
 MEETING_PARAMETERS = frozenset({"from", "to", "limit", "sort", "cursor"})
@@ -150,7 +169,7 @@ MEETING_PARAMETERS = frozenset({"from", "to", "limit", "sort", "cursor"})
 def parse_meeting_query(params: QueryParams) -> MeetingQuery:
     reject_unknown(params, MEETING_PARAMETERS)
     sort = single(params, "sort")
-    order = enum_value(MeetingSort, "sort", sort) if sort else MeetingSort.DATE_DESC
+    order = MeetingSort.DATE_DESC if sort is None else enum_value(MeetingSort, "sort", sort)
     first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
     if first and last and last < first:
         raise BadParameter("to", f"is before from ({last} < {first})")
@@ -167,8 +186,8 @@ def parse_current(params: QueryParams) -> bool | None:
     """`current=true|false`; absent (or `all`) lists current and former members."""
     reject_unknown(params, {"current"})
     raw = single(params, "current")
-    if raw is None or raw.lower() == "all":
+    if raw is None or raw == "all":
         return None
-    if raw.lower() not in ("true", "false", "1", "0"):
+    if raw not in ("true", "false"):
         raise BadParameter("current", f"must be true, false or all (got {raw!r})")
-    return raw.lower() in ("true", "1")
+    return raw == "true"

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.negotiation import is_human_agent, requested_format
+from api.params import BOOLEAN_WORDS
 from api.problems import BadParameter
 
 Cell = Callable[[Mapping[str, Any]], Any]
@@ -27,7 +28,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def wants_pretty(request: Request) -> bool:
     pretty = request.query_params.get("pretty")
     if pretty is not None:
-        return pretty.lower() in ("1", "true", "yes", "")
+        return BOOLEAN_WORDS.get(pretty, False)
     return is_human_agent(request.headers.get("user-agent", "").encode("latin-1"))
 
 
@@ -45,7 +46,7 @@ def list_format(request: Request) -> str:
     """`json` or `csv` for a list route; anything else asked for by `?format=` is a 400."""
     chosen = requested_format(request.query_params, request.headers.get("accept", ""))
     if chosen not in ("json", "csv"):
-        if request.query_params.get("format"):
+        if request.query_params.get("format") is not None:
             raise BadParameter("format", f"must be json or csv (got {chosen!r})")
         return "json"
     return chosen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from api.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 
 
@@ -20,6 +22,24 @@ async def test_depth_limit(client, meetings):
     assert f"exceeds maximum operation depth of {MAX_DEPTH}" in message
     shallow = "{ proposals { edges { node { discussedIn { proposalsDiscussed { number } } } } } }"
     assert await errors(client, shallow) == []
+
+
+@pytest.mark.parametrize(
+    ("levels", "fragment"),
+    [
+        (25, f"exceeds maximum operation depth of {MAX_DEPTH}"),  # 50 levels of fields
+        (2500, "nested too deeply"),  # refused by the parser before it can recurse far
+    ],
+)
+async def test_a_query_nested_far_too_deep_is_refused_clearly(client, meetings, levels, fragment):
+    nested = "discussedIn { proposalsDiscussed { " * levels + "number" + " } }" * levels
+    query = f"{{ proposals {{ edges {{ node {{ {nested} }} }} }} }}"
+    response = await client.post("/graphql", json={"query": query})
+    body = response.json()
+    assert response.status_code == 200  # GraphQL over HTTP: request errors in the body
+    assert body["data"] is None, "nothing may be resolved for a refused document"
+    (error,) = body["errors"]
+    assert fragment in error["message"]
 
 
 async def test_alias_limit(client, meetings):
