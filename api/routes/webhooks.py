@@ -31,10 +31,18 @@ from api.rendering import json_response
 MAX_BODY_BYTES = 2 * 1024 * 1024  # pull_request payloads are tens of KB; GitHub's cap is 25 MB
 
 
+def _declared_length(header: str) -> int | None:
+    """Content-Length, if it is one: '²' passes str.isdigit() and int() refuses thousands
+    of digits, and either raising would be a 500. Any length over 12 digits is too big."""
+    if not (header.isascii() and header.isdigit()):
+        return None
+    return MAX_BODY_BYTES + 1 if len(header) > 12 else int(header)
+
+
 async def _body(request: Request) -> bytes | None:
     """The raw body, or None once it passes `MAX_BODY_BYTES` (read no further)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    declared = _declared_length(request.headers.get("content-length", ""))
+    if declared is not None and declared > MAX_BODY_BYTES:
         return None
     chunks: list[bytes] = []
     size = 0

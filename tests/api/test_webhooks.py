@@ -228,6 +228,15 @@ async def test_an_oversized_streamed_body_without_length_is_413(hooks, engine):
     assert_problem(response, 413)
 
 
+@pytest.mark.parametrize("declared", [b"9" * 5000, b"\xb2"])  # b"\xb2" is '²' in Latin-1
+async def test_a_content_length_int_cannot_read_is_never_a_500(hooks, engine, declared):
+    """A thousand-digit length is over the cap; a non-ASCII digit is no length at all."""
+    body = b'{"zen": "Keep it logically awesome."}'
+    headers = {**delivery_headers(SECRET, "ping", body), "content-length": declared}
+    response = await hooks.post(URL, content=body, headers=headers)
+    assert response.status_code == (200 if declared == b"\xb2" else 413)
+
+
 async def test_reading_the_route_is_405(hooks):
     response = await hooks.get(URL)
     assert_problem(response, 405)
