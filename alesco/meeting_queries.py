@@ -38,7 +38,7 @@ class MeetingPage:
 def _order_key(meeting: Meeting) -> tuple[str, int]:
     """(date, ordinal): `2025-04-16` is (2025-04-16, 1), `2025-04-16-2` is (..., 2)."""
     ordinal = meeting.id[11:]
-    return meeting.id[:10], int(ordinal) if ordinal.isdigit() else 1
+    return meeting.id[:10], int(ordinal) if ordinal.isascii() and ordinal.isdigit() else 1
 
 
 def list_meetings(committee: Committee, query: MeetingQuery) -> MeetingPage:

@@ -127,8 +127,11 @@ def _matches_search(index: ProposalIndex, proposal: Proposal, terms: Sequence[st
     text = index.haystack(proposal)
     for term in terms:
         digits = term.lstrip("#")
-        number_match = digits.isdigit() and (
-            proposal.number == int(digits) or proposal.rfc_number == digits.zfill(4)
+        # isascii: str.isdigit() also admits digits like '²' that int() refuses.
+        number_match = (
+            digits.isascii()
+            and digits.isdigit()
+            and (proposal.number == int(digits) or proposal.rfc_number == digits.zfill(4))
         )
         if term not in text and not number_match:
             return False

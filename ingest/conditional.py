@@ -228,8 +228,9 @@ def _retry_after(response: httpx.Response, now: datetime) -> datetime | None:
     value = response.headers.get("retry-after", "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return now + timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():  # not '²', which int() refuses
+        # Any wait this long is capped later; int() of a thousand digits would raise.
+        return now + timedelta(seconds=int(value) if len(value) < 10 else 10**9)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

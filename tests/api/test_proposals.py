@@ -83,6 +83,7 @@ async def test_proposal_shape(client, committee):
         ("kind=other", [6]),
         ("kind=all&sort=-number", [6, 3, 2, 1]),
         ("q=voting", [3]),
+        ("q=%C2%B2", []),  # '²' passes str.isdigit(); int() refuses it
         (f"repo={REPO}&sort=created", [1, 2, 3]),
         ("repo=someone/else", []),
     ],

@@ -177,6 +177,12 @@ async def test_a_rate_limited_source_is_not_asked_again_before_its_reset(
         pytest.param(
             429, {"retry-after": "999999"}, None, timedelta(hours=1), id="absurd-wait-capped"
         ),
+        pytest.param(
+            429, {"retry-after": "9" * 5000}, None, timedelta(hours=1), id="thousand-digit-wait"
+        ),
+        pytest.param(
+            429, {"retry-after": "\u00b2"}, None, timedelta(minutes=1), id="not-ascii-digits"
+        ),
     ],
 )
 async def test_rate_limit_answers_schedule_the_next_attempt(
