@@ -25,6 +25,7 @@ from api.routes.members import members_list
 from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
 from api.routes.status import status
 from api.routes.webhooks import github_webhook
+from api.routes.widget import widget_js, widget_page
 
 
 def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now) -> Edge:
@@ -42,6 +43,8 @@ def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime]
         Route("/v1/status", status, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
+        Route("/widget.js", widget_js, methods=["GET"]),
+        Route("/widget", widget_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
