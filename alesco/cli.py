@@ -19,41 +19,13 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from alesco.db import create_db_engine, describe_database
+from alesco.logs import configure_logging
 from alesco.migrate import upgrade
 from alesco.settings import Settings
 from alesco.sync_runs import Outcome, Source
 from alesco.timestamps import utc_now
 
 logger = logging.getLogger("alesco")
-
-# LogRecord's own attributes, plus uvicorn's ANSI-coloured duplicate of its message.
-_RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"color_message", "message"}
-
-
-class EventFormatter(logging.Formatter):
-    """`time level logger event key=value ...`: events with their `extra` fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        fields = " ".join(
-            f"{key}={value!r}"
-            for key, value in vars(record).items()
-            if key not in _RESERVED and not key.startswith("_")
-        )
-        line = f"{self.formatTime(record)} {record.levelname} {record.name} {record.getMessage()}"
-        if fields:
-            line += f" {fields}"
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
-        return line
-
-
-def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(EventFormatter())
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    # httpx logs every request at INFO; the sync's own summary line is what operators need.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:

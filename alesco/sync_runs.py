@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from alesco.data_version import bump_runs_version
@@ -139,3 +140,28 @@ def latest_run(
         query = query.where(SyncRunRow.outcome == outcome.value)
     query = query.order_by(col(SyncRunRow.started_at).desc(), col(SyncRunRow.id).desc()).limit(1)
     return session.exec(query).first()
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """All runs of one source that ended one way, and the upstream requests they made."""
+
+    source: str
+    outcome: str
+    runs: int
+    requests: int
+    not_modified: int
+
+
+def run_totals(session: Session) -> list[RunTotals]:
+    """Totals per (source, outcome) over the whole run log: the counters `/metrics` shows,
+    the same from every API process because they come from the shared database."""
+    query = sa.select(
+        col(SyncRunRow.source),
+        col(SyncRunRow.outcome),
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(SyncRunRow.requests), 0),
+        sa.func.coalesce(sa.func.sum(SyncRunRow.not_modified), 0),
+    ).group_by(col(SyncRunRow.source), col(SyncRunRow.outcome))
+    rows = session.connection().execute(query).all()
+    return [RunTotals(str(s), str(o), int(n), int(r), int(m)) for s, o, n, r, m in rows]

@@ -15,21 +15,27 @@ from alesco.timestamps import utc_now
 from api.edge import Edge
 from api.graphql.endpoint import AlescoGraphQL
 from api.graphql.schema import schema
+from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
+from api.observability import ObservedApp
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.docs import docs, openapi_json
 from api.routes.health import healthz, readyz
 from api.routes.index import index
 from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
 from api.routes.members import members_list
+from api.routes.metrics import metrics
 from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
 from api.routes.status import status
 from api.routes.webhooks import github_webhook
 from api.routes.widget import widget_js, widget_page
 
 
-def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now) -> Edge:
-    """The API behind its edge cache (see `api.edge`)."""
+def create_app(
+    settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
+) -> ObservedApp:
+    """The API behind its edge cache (`api.edge`), behind request ids and metrics
+    (`api.observability`)."""
     routes = [
         Route("/", index, methods=["GET"]),
         Route("/v1/proposals", proposals_list, methods=["GET"]),
@@ -47,6 +53,7 @@ def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime]
         Route("/widget", widget_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         Route("/graphql", AlescoGraphQL(schema), methods=["GET", "POST"]),
     ]
     if settings.webhook_secret is not None:
@@ -62,5 +69,8 @@ def create_app(settings: Settings, engine: Engine, clock: Callable[[], datetime]
             await holder.stop()
 
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
+    edge = Edge(app, holder)
+    observed = ApiMetrics(SyncCollector(lambda: holder.model, clock, lambda: edge.counts))
     app.state.holder = holder
-    return Edge(app, holder)
+    app.state.metrics = observed
+    return ObservedApp(edge, app.routes, observed)

@@ -156,6 +156,11 @@ class Edge:
         self.hits = 0  # answers served from the cache
         self.misses = 0  # answers the API had to compute
 
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(hits, misses) so far."""
+        return self.hits, self.misses
+
     def _current(self) -> dict[tuple[Any, ...], Entry]:
         """The cache of the current model version and epoch; older ones are dropped."""
         model = self.holder.model

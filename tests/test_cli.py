@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 
 from tests.processes import alesco, base_env, serving
@@ -147,7 +148,12 @@ def test_failed_ingest_exits_nonzero_and_says_why(tmp_path):
     result = alesco("ingest", "--once", env=env, cwd=tmp_path)
     assert result.returncode == 1
     assert "github: failed" in result.stdout
-    assert "upstream_unavailable" in result.stderr
+    # Logs are JSON lines, one event each.
+    events = [orjson.loads(line) for line in result.stderr.splitlines()]
+    failed = [e for e in events if e["event"] == "sync.failed" and e.get("source") == "github"]
+    assert failed, events
+    assert "upstream_unavailable" in str(failed[0])
+    assert failed[0]["level"] == "warning"
 
 
 ROSTER = """members:

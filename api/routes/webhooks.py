@@ -8,6 +8,7 @@ for the ingest worker, which picks it up within a second or two.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -27,6 +28,8 @@ from alesco.webhooks import (
 from api.context import engine_of, holder_of, settings_of
 from api.problems import problem_response
 from api.rendering import json_response
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # pull_request payloads are tens of KB; GitHub's cap is 25 MB
 
@@ -84,6 +87,8 @@ async def github_webhook(request: Request) -> Response:
         )
     signature = request.headers.get("x-hub-signature-256")
     if not signature_is_valid(secret.get_secret_value(), body, signature):
+        # Never the signature or the secret: only that one was missing or wrong.
+        logger.warning("webhook.unauthorized", extra={"signed": signature is not None})
         return problem_response(
             request,
             401,
@@ -106,6 +111,10 @@ async def github_webhook(request: Request) -> Response:
         return json_response(request, {"status": "duplicate", "delivery": delivery.delivery_id})
     if not delivery.wants_resync:
         return json_response(request, {"status": "ignored", "delivery": delivery.delivery_id})
+    logger.info(
+        "webhook.queued",
+        extra={"delivery": delivery.delivery_id, "repo": delivery.repo, "number": delivery.number},
+    )
     return json_response(
         request,
         {

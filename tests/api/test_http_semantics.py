@@ -132,7 +132,7 @@ async def test_errors_are_not_cached_but_carry_cors(client, meetings):
 
 
 async def test_hits_run_no_code_and_no_sql(client, meetings):
-    edge = client._transport.app  # the ASGI app under test: the Edge
+    edge = client._transport.app.app  # the ASGI app under test is the Edge, observed
     await client.get("/v1/proposals?state=all")
     statements: list[str] = []
     event.listen(meetings, "before_cursor_execute", lambda *args: statements.append(args[2]))
@@ -144,7 +144,7 @@ async def test_hits_run_no_code_and_no_sql(client, meetings):
 
 
 async def test_graphql_posts_are_answered_from_the_cache(client, meetings):
-    edge = client._transport.app
+    edge = client._transport.app.app
     query = {"query": "{ proposals(state: ALL) { totalCount } }"}
     first = await client.post("/graphql", json=query)
     misses = edge.misses
@@ -165,7 +165,7 @@ async def test_new_data_and_time_change_what_is_served(engine, committee):
         before = await client.get("/v1/proposals")
         assert before.json()["meta"]["stale"] is False
         store_synced(engine, stored(REPO, facts(pull(1, "RFC: Renamed", created=1, updated=31))))
-        assert await app.holder.refresh() is True
+        assert await app.app.holder.refresh() is True  # the edge's holder
         after = await client.get("/v1/proposals")
         assert after.headers["etag"] != before.headers["etag"]
         assert [p["title"] for p in after.json()["data"]] == ["RFC: Renamed"]

@@ -46,7 +46,7 @@ async def test_every_rest_route_is_described(client, document):
     from api.app import create_app
     from tests.conftest import make_settings
 
-    starlette_app = create_app(make_settings(), None).app  # type: ignore[arg-type]
+    starlette_app = create_app(make_settings(), None).app.app  # type: ignore[arg-type]
     served = {route.path for route in starlette_app.routes if isinstance(route, Route)}
     rest = {path for path in served if path == "/" or path.startswith("/v1/")}
     assert rest == set(document["paths"])
