@@ -33,6 +33,15 @@ def read_data_version(session: Session) -> DataVersion:
     return DataVersion(row.version, row.changed_at, row.runs_version)
 
 
+def lock_data_version(session: Session) -> None:
+    """Take the version row's lock first in a transaction that will write served data.
+
+    Every such writer (a sync's store, the snapshot install of a starting replica) must
+    lock this row before anything else: a sync that inserted proposals first and locked
+    the row last deadlocked with a replica installing the snapshot in the other order."""
+    _row(session, lock=True)
+
+
 def bump_data_version(session: Session, now: datetime) -> DataVersion:
     row = _row(session, lock=True)
     row.version += 1

@@ -22,10 +22,10 @@ from sqlmodel import Session
 
 from alesco.calendar import CalendarEvent, parse_indico_export
 from alesco.committee_store import MinutesFile, replace_calendar, replace_minutes, replace_roster
+from alesco.data_version import lock_data_version
 from alesco.github_records import parse_events, parse_files, parse_issue, parse_pulls
 from alesco.github_store import replace_proposals
 from alesco.minutes import parse_minutes
-from alesco.models import DataVersionRow
 from alesco.proposal import Proposal, PullFacts, build_proposals
 from alesco.rfc_document import parse_rfc_document, pick_rfc_file
 from alesco.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
@@ -128,8 +128,9 @@ def install_snapshot(engine: Engine, now: datetime) -> list[Source]:
     """Load the snapshot's share of every source that never synced; returns those sources."""
     installed: list[Source] = []
     with Session(engine) as session, session.begin():
-        # Lock the version row first: replicas starting together install it once (PostgreSQL).
-        session.get(DataVersionRow, 1, with_for_update=True)
+        # Lock the version row first: replicas starting together install it once
+        # (PostgreSQL), and in the same order as syncs lock, so neither deadlocks.
+        lock_data_version(session)
         missing = [s for s in Source if latest_run(session, s, Outcome.SUCCESS) is None]
         if not missing:
             return []

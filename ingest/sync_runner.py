@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from alesco.data_version import lock_data_version
 from alesco.errors import AlescoError, RateLimited
 from alesco.http_cache import CachedResponse, load_http_cache, save_http_cache
 from alesco.sync_runs import (
@@ -72,6 +73,7 @@ def _store(
     clock: Callable[[], datetime],
 ) -> None:
     with Session(engine) as session, session.begin():
+        lock_data_version(session)
         report.changed = spec.store(session, collected, report, clock())
         save_http_cache(session, fetcher.updated.values())
         report.outcome = Outcome.SUCCESS
