@@ -23,7 +23,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import hashlib
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +57,8 @@ CODERS: dict[str, Callable[[bytes], bytes]] = {
     "br": lambda body: brotli.compress(body, quality=5),
 }
 SUFFIX = {"gzip": "-gz", "br": "-br"}
+
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body
 
 
 @dataclass
@@ -195,34 +197,40 @@ class Edge:
         else:
             await self._passthrough(scope, receive, send)
 
+    def _answer(
+        self, method: str, entry: Entry, headers: Mapping[bytes, bytes], conditional: bool = True
+    ) -> Answer:
+        """The status, headers and body that `entry` gives this request."""
+        wanted = chosen_encoding(headers.get(b"accept-encoding", b"").decode("latin-1"))
+        coding, variant_headers, body = entry.variant(wanted, self._last_modified)
+        if conditional and self._fresh(headers, entry):
+            return 304, entry.not_modified[coding], b""
+        return entry.status, variant_headers, b"" if method == "HEAD" else body
+
+    def cached_answer(
+        self, method: str, path: str, query_string: bytes, headers: Mapping[bytes, bytes]
+    ) -> Answer | None:
+        """The answer to a GET or HEAD when the cache holds it, else None: a dict lookup,
+        with no I/O, so that `api.fast_protocol` can call it before any ASGI machinery."""
+        if method not in ("GET", "HEAD") or path in NEVER_CACHED:
+            return None
+        entry = self._current().get(self._key(False, path, query_string, headers))
+        if entry is None:
+            return None
+        self.hits += 1
+        return self._answer(method, entry, headers)
+
     async def _respond(
         self,
         scope: Scope,
         send: Send,
         entry: Entry,
-        headers: dict[bytes, bytes],
+        headers: Mapping[bytes, bytes],
         conditional: bool = True,
     ) -> None:
-        wanted = chosen_encoding(headers.get(b"accept-encoding", b"").decode("latin-1"))
-        coding, variant_headers, body = entry.variant(wanted, self._last_modified)
-        if conditional and self._fresh(headers, entry):
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 304,
-                    "headers": entry.not_modified[coding],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
-        await send(
-            {"type": "http.response.start", "status": entry.status, "headers": variant_headers}
-        )
-        await send(
-            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
-        )
+        await _send_answer(send, self._answer(scope["method"], entry, headers, conditional))
 
-    def _fresh(self, headers: dict[bytes, bytes], entry: Entry) -> bool:
+    def _fresh(self, headers: Mapping[bytes, bytes], entry: Entry) -> bool:
         """Does the client already hold this representation? `If-None-Match` decides when
         sent (RFC 9110 §13.2.2); else `If-Modified-Since`."""
         if_none_match = headers.get(b"if-none-match")
@@ -231,32 +239,36 @@ class Edge:
         since = headers.get(b"if-modified-since")
         return since is not None and _not_modified_since(since, self._last_modified)
 
-    def _key(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[Any, ...]:
+    @staticmethod
+    def _key(
+        post: bool, path: str, query_string: bytes, headers: Mapping[bytes, bytes]
+    ) -> tuple[Any, ...]:
         accept = headers.get(b"accept", b"").decode("latin-1")
         return (
-            scope["method"] == "POST",
-            scope["path"],
-            scope["query_string"],
+            post,
+            path,
+            query_string,
             accepted_format(accept),
             is_human_agent(headers.get(b"user-agent", b"")),
         )
 
     async def _cached(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _request_headers(scope)
-        entries = self._current()
-        key = self._key(scope, headers)
-        entry = entries.get(key)
+        method, path, query_string = scope["method"], scope["path"], scope["query_string"]
+        answer = self.cached_answer(method, path, query_string, headers)
+        if answer is not None:
+            await _send_answer(send, answer)
+            return
+        self.misses += 1
+        entries = self._current()  # the generation the answer is computed in, kept with it
+        status, response_headers, body = await _collect(
+            self.app, {**scope, "method": "GET"}, receive
+        )
+        key = self._key(False, path, query_string, headers)
+        entry = self._store(entries, key, status, response_headers, body)
         if entry is None:
-            self.misses += 1
-            status, response_headers, body = await _collect(
-                self.app, {**scope, "method": "GET"}, receive
-            )
-            entry = self._store(entries, key, status, response_headers, body)
-            if entry is None:
-                await self._forward(scope, send, status, response_headers, body)
-                return
-        else:
-            self.hits += 1
+            await self._forward(scope, send, status, response_headers, body)
+            return
         await self._respond(scope, send, entry, headers)
 
     def _store(
@@ -319,7 +331,7 @@ class Edge:
             await self._passthrough(scope, replay, send)
             return
         entries = self._current()
-        key = (*self._key(scope, headers), canonical)
+        key = (*self._key(True, scope["path"], scope["query_string"], headers), canonical)
         entry = entries.get(key)
         if entry is None:
             self.misses += 1
@@ -331,6 +343,12 @@ class Edge:
         else:
             self.hits += 1
         await self._respond(scope, send, entry, headers, conditional=False)
+
+
+async def _send_answer(send: Send, answer: Answer) -> None:
+    status, headers, body = answer
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

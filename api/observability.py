@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from alesco.logs import REQUEST_ID
+from api.edge import Answer, Edge
 from api.metrics import ApiMetrics
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -26,19 +27,42 @@ UNMATCHED = "unmatched"
 MAX_KNOWN_PATHS = 4096
 
 
+def _sane_id(value: bytes | None) -> str | None:
+    return value.decode("ascii") if value and SANE_REQUEST_ID.fullmatch(value) else None
+
+
 def _incoming_id(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == REQUEST_ID_HEADER:
-            return value.decode("ascii") if SANE_REQUEST_ID.fullmatch(value) else None
+            return _sane_id(value)
     return None
 
 
 class ObservedApp:
-    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute], metrics: ApiMetrics) -> None:
+    def __init__(self, app: Edge, routes: Sequence[BaseRoute], metrics: ApiMetrics) -> None:
         self.app = app
         self.metrics = metrics
         self._routes = routes
         self._route_of_path: dict[str, str] = {}
+        self.early_answers = 0  # cache hits answered through `answer_from_cache`
+
+    def answer_from_cache(
+        self, method: str, path: str, query_string: bytes, headers: Mapping[bytes, bytes]
+    ) -> Answer | None:
+        """A cache hit answered without ASGI (`api.fast_protocol`), with the same request id
+        and metrics as `__call__` gives it; None when the request must go through `__call__`."""
+        template = self._route_of_path.get(path)
+        if template is None:
+            return None
+        started = time.perf_counter()
+        answer = self.app.cached_answer(method, path, query_string, headers)
+        if answer is None:
+            return None
+        status, response_headers, body = answer
+        request_id = _sane_id(headers.get(REQUEST_ID_HEADER)) or secrets.token_hex(8)
+        self.early_answers += 1
+        self.metrics.observe(template, method, status, time.perf_counter() - started)
+        return status, [*response_headers, (REQUEST_ID_HEADER, request_id.encode("ascii"))], body
 
     def route_template(self, scope: Scope) -> str:
         path: str = scope["path"]
