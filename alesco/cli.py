@@ -66,18 +66,21 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
 
     from alesco.snapshot import install_snapshot
     from api.app import create_app
+    from api.fast_protocol import cache_hit_protocol
     from ingest.worker import run_forever
 
     engine = _prepare_database(settings)
     if installed := install_snapshot(engine, utc_now()):
         logger.info("snapshot.serving", extra={"sources": [source.value for source in installed]})
     app = create_app(settings, engine)
-    # No access log (it halves throughput), no Server
-    # header (nothing to advertise), and uvicorn's own choice of loop (uvloop when present).
+    # No access log (it halves throughput), no Server header (nothing to advertise), cache
+    # hits answered in the protocol (api.fast_protocol), and uvicorn's own choice of loop
+    # (uvloop when present).
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        http=cache_hit_protocol(app),
         access_log=False,
         log_config=None,
         proxy_headers=True,

@@ -8,6 +8,7 @@ attributes); the API under test runs with it on, as in production.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -20,13 +21,17 @@ STARTUP_TIMEOUT_SECONDS = 10.0
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp, *, lifespan: bool = False) -> Iterator[str]:
+def serve_in_thread(
+    app: ASGIApp, *, lifespan: bool = False, protocol: type[asyncio.Protocol] | None = None
+) -> Iterator[str]:
     """Run `app` on 127.0.0.1 at a free port and yield its base URL until the block ends
-    (`lifespan` for apps with startup work, like the API's read-model poller)."""
+    (`lifespan` for apps with startup work, like the API's read-model poller; `protocol`
+    for an HTTP protocol class other than uvicorn's default, as `alesco serve` uses)."""
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=0,
+        http=protocol or "auto",
         log_level="warning",
         lifespan="on" if lifespan else "off",
         timeout_graceful_shutdown=1,  # a stalled fake request must not hold the test up

@@ -1,0 +1,156 @@
+"""Cache hits answered by `api.fast_protocol` inside uvicorn: the same answers as the ASGI
+path, over a real socket, with the order, keep-alive and metrics of HTTP kept."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from alesco.db import create_db_engine
+from alesco.migrate import upgrade
+from alesco.snapshot import install_snapshot
+from alesco.timestamps import utc_now
+from api.app import create_app
+from api.fast_protocol import cache_hit_protocol
+from tests.conftest import make_settings
+from tests.fakes.server import serve_in_thread
+
+OPEN_LIST = "/v1/proposals?state=open"
+PER_REQUEST = {"date", "x-request-id"}
+
+
+@pytest.fixture(scope="module")
+def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
+    path: Path = tmp_path_factory.mktemp("fast") / "alesco.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    assert install_snapshot(engine, utc_now())
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def served(snapshot_engine: Engine) -> Iterator[tuple[Any, str]]:
+    """The API under uvicorn with the cache-hit protocol, as `alesco serve` runs it."""
+    app = create_app(make_settings(database_url=str(snapshot_engine.url)), snapshot_engine)
+    with serve_in_thread(app, lifespan=True, protocol=cache_hit_protocol(app)) as url:
+        yield app, url
+
+
+def stable(headers: httpx.Headers) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name not in PER_REQUEST}
+
+
+def raw_exchange(url: str, request: bytes, answers: int) -> list[bytes]:
+    """Send `request` bytes at once on one socket; read `answers` responses (by length)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(request)
+        buffer, responses = b"", []
+        while len(responses) < answers:
+            while b"\r\n\r\n" not in buffer:
+                chunk = connection.recv(65536)
+                assert chunk, f"connection closed after {len(responses)} answers"
+                buffer += chunk
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            while len(buffer) < length:
+                buffer += connection.recv(65536)
+            responses.append(head + b"\r\n\r\n" + buffer[:length])
+            buffer = buffer[length:]
+        return responses
+
+
+def test_a_hit_gets_the_answer_asgi_gave_the_miss(served):
+    app, url = served
+    with httpx.Client(base_url=url) as client:
+        miss = client.get(OPEN_LIST)
+        assert app.early_answers == 0
+        hit = client.get(OPEN_LIST)
+    assert app.early_answers == 1
+    assert (hit.status_code, stable(hit.headers), hit.content) == (
+        miss.status_code,
+        stable(miss.headers),
+        miss.content,
+    )
+    assert hit.headers["date"]
+    assert hit.headers["x-request-id"] != miss.headers["x-request-id"]
+
+
+def test_head_conditional_and_compressed_hits(served):
+    app, url = served
+    with httpx.Client(base_url=url) as client:
+        full = client.get(OPEN_LIST, headers={"accept-encoding": "identity"})
+        head = client.head(OPEN_LIST, headers={"accept-encoding": "identity"})
+        not_modified = client.get(
+            OPEN_LIST,
+            headers={"if-none-match": full.headers["etag"], "accept-encoding": "identity"},
+        )
+        gzipped = client.get(OPEN_LIST, headers={"accept-encoding": "gzip"})
+    assert app.early_answers == 3
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(full.content))
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified.headers["etag"] == full.headers["etag"]
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert gzipped.content == full.content  # httpx decoded it
+
+
+def test_pipelined_answers_keep_their_order(served):
+    app, url = served
+    httpx.get(url + OPEN_LIST)  # cached now
+    hit = b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+    pipelined = (
+        hit + b"X-Request-ID: probe-1\r\n\r\n"  # nothing before it: answered at once
+        b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"  # never cached: an ASGI task
+         + hit + b"X-Request-ID: probe-3\r\n\r\n"  # a hit, but behind a running request
+    )
+    first, health, third = raw_exchange(url, pipelined, 3)
+    assert app.early_answers == 1
+    assert b'"status"' in health.split(b"\r\n\r\n", 1)[1]
+    for answer, request_id in ((first, b"probe-1"), (third, b"probe-3")):
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert b"\r\nx-request-id: " + request_id + b"\r\n" in answer
+        assert b'"data"' in answer
+
+
+def test_connection_close_and_http_1_0(served):
+    app, url = served
+    httpx.get(url + OPEN_LIST)
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(
+            b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        )
+        received = b""
+        while chunk := connection.recv(65536):  # ends when the server closes
+            received += chunk
+    assert app.early_answers == 1
+    assert b"\r\nconnection: close\r\n" in received.lower()
+    (old,) = raw_exchange(url, b"GET " + OPEN_LIST.encode() + b" HTTP/1.0\r\n\r\n", 1)
+    assert old.startswith(b"HTTP/1.1 200")
+    assert app.early_answers == 1  # HTTP/1.0 is left to uvicorn
+
+
+def test_hits_are_counted_in_metrics(served):
+    app, url = served
+    with httpx.Client(base_url=url) as client:
+        for _ in range(3):
+            client.get(OPEN_LIST)
+        metrics = client.get("/metrics").text
+    assert app.early_answers == 2
+    line = 'alesco_http_requests_total{method="GET",route="/v1/proposals",status="200"} 3.0'
+    assert line in metrics
