@@ -59,6 +59,7 @@ CLOSED_STAGE_LABELS = (
 # "RFC" not followed by a letter: `RFC:`, `RFC 12`, `RFC0012`, `[RFC]` count; `rfcs/...` (a
 # path, as in ALESCo #13's title) and words like "RFCs" do not.
 _RFC_TITLE = re.compile(r"^\s*\[?rfc(?![a-z])", re.IGNORECASE)
+_TEMPLATE_FILE = re.compile(r"(?:\d+[-_])?template(?:\.\w+)?")
 
 
 class Rule(StrEnum):
@@ -124,8 +125,12 @@ class Lifecycle:
 
 
 def is_rfc_path(path: str) -> bool:
-    """A file that makes its PR an RFC when added: under `rfcs/`, not the template."""
-    return path.startswith("rfcs/") and "template" not in path.rsplit("/", 1)[-1].lower()
+    """A file that makes its PR an RFC when added: under `rfcs/`, not the template itself
+    (`0000-template.md`, `template.md`); `0011-template-engine.md` is an RFC like any other."""
+    if not path.startswith("rfcs/"):
+        return False
+    name = path.rsplit("/", 1)[-1].lower()
+    return _TEMPLATE_FILE.fullmatch(name) is None
 
 
 def derive_kind(title: str, added_paths: Iterable[str]) -> Kind:

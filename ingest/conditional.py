@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,10 @@ from alesco.errors import MalformedUpstream, RateLimited, UpstreamRejected, Upst
 from alesco.http_cache import CachedResponse
 from alesco.settings import Settings
 
+# A `Link` header: each `<target>` with its parameters (quoted strings may hold commas), and
+# the `rel` parameter among them, quoted or not.
+_LINK = re.compile(r'<(?P<target>[^>]*)>(?P<params>(?:[^<",]|"[^"]*")*)')
+_REL = re.compile(r';\s*rel\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s;,"]+))', re.IGNORECASE)
 MAX_PAGES = 1000  # a loop guard: no upstream list we read comes near this
 RETRY_BUDGET_SECONDS = 30.0  # all retries of one request give up after this
 MIN_RATE_LIMIT_WAIT = timedelta(minutes=1)  # GitHub: a limit without a time, wait >= 1 min
@@ -93,8 +98,8 @@ class ConditionalFetcher:
         """GET `url` conditionally; None when upstream says it is gone (404, 410)."""
         return await self._fetch(url, missing_ok=True)
 
-    async def _fetch(self, url: str, *, missing_ok: bool) -> Page | None:
-        cached = self.updated.get(url) or self.cache.get(url)
+    async def _fetch(self, url: str, *, missing_ok: bool, revalidate: bool = True) -> Page | None:
+        cached = (self.updated.get(url) or self.cache.get(url)) if revalidate else None
         headers = {}
         if cached and cached.etag:
             headers["If-None-Match"] = cached.etag
@@ -109,11 +114,11 @@ class ConditionalFetcher:
         if response.status_code in (404, 410) and missing_ok:
             return None
         self._raise_for_status(url, response)
-        next_link = response.links.get("next", {}).get("url")
-        if next_link is not None:
-            next_link = str(response.url.join(next_link))  # relative links, resolved
+        next_link = _next_link(response)
         etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
-        if etag or last_modified:  # without a validator a stored body could never be reused
+        # Without a validator a stored body could never be reused; a list read afresh is
+        # read afresh again.
+        if revalidate and (etag or last_modified):
             self.updated[url] = CachedResponse(
                 url=url,
                 etag=etag,
@@ -131,8 +136,14 @@ class ConditionalFetcher:
             raise UpstreamRejected(f"{url}: HTTP 404", 404)
         return items
 
-    async def get_all_pages_optional(self, url: str) -> list[Any] | None:
-        """Like `get_all_pages`, but None when the first page is gone (404, 410)."""
+    async def get_all_pages_optional(
+        self, url: str, *, revalidate: bool = True
+    ) -> list[Any] | None:
+        """Like `get_all_pages`, but None when the first page is gone (404, 410).
+
+        `revalidate=False` reads every page afresh. For a list that grows at its end (a PR's
+        events) a `304` on its last page says nothing about a page added after it, so a
+        list known to have changed is read whole."""
         items: list[Any] = []
         next_url: str | None = url
         seen: set[str] = set()
@@ -140,9 +151,11 @@ class ConditionalFetcher:
             if next_url in seen or len(seen) >= MAX_PAGES:
                 raise MalformedUpstream(f"{url}: pagination loops at {next_url}")
             seen.add(next_url)
-            page = await (self.get_optional(next_url) if next_url == url else self.get(next_url))
+            page = await self._fetch(next_url, missing_ok=next_url == url, revalidate=revalidate)
             if page is None:
-                return None
+                if next_url == url:
+                    return None
+                raise UpstreamRejected(f"{next_url}: HTTP 404", 404)
             body = page.json()
             if not isinstance(body, list):
                 raise MalformedUpstream(f"{next_url}: expected a JSON array")
@@ -195,6 +208,22 @@ class ConditionalFetcher:
         if retry_at is not None:
             raise RateLimited(f"{_origin(url)}: rate limited ({message})", retry_at)
         raise UpstreamRejected(f"{url}: HTTP {status}: {message}", status)
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    """The `rel="next"` target of a `Link` header, resolved against the request URL.
+
+    RFC 8288: relation types compare case-insensitively and one `rel` may hold several,
+    space-separated (`rel="next last"`); httpx's `links` matches only the exact string."""
+    header = response.headers.get("link")
+    if not header:
+        return None
+    for link in _LINK.finditer(header):
+        rel = _REL.search(link.group("params"))
+        relations = (rel.group("quoted") or rel.group("bare") or "").lower().split() if rel else []
+        if "next" in relations:
+            return str(response.url.join(link.group("target").strip()))
+    return None
 
 
 def rate_limit_retry_at(

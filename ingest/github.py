@@ -52,18 +52,26 @@ class GithubApi:
         return f"{self.api_url}/repos/{repo}/{path}"
 
     async def pulls(self, repo: str) -> list[PullRequest]:
+        """Every PR once. A PR opened while the list is paged shifts the pages (newest
+        first), so the last item of one page can come again at the top of the next."""
         url = self._repo_url(repo, "pulls?state=all&per_page=100")
-        return parse_pulls(await self.fetcher.get_all_pages(url))
+        unique: dict[int, PullRequest] = {}
+        for pull in parse_pulls(await self.fetcher.get_all_pages(url)):
+            unique.setdefault(pull.number, pull)
+        return list(unique.values())
+
+    # A PR's events and files are read only when the PR changed, and read whole: they grow
+    # at their end, so a 304 on their stored last page would hide a page added after it.
 
     async def events(self, repo: str, number: int) -> list[IssueEvent] | None:
         """The PR's issue events; None when GitHub has none to give (410: issues off)."""
         url = self._repo_url(repo, f"issues/{number}/events?per_page=100")
-        items = await self.fetcher.get_all_pages_optional(url)
+        items = await self.fetcher.get_all_pages_optional(url, revalidate=False)
         return None if items is None else parse_events(items, number)
 
     async def files(self, repo: str, number: int) -> list[PullFile] | None:
         url = self._repo_url(repo, f"pulls/{number}/files?per_page=100")
-        items = await self.fetcher.get_all_pages_optional(url)
+        items = await self.fetcher.get_all_pages_optional(url, revalidate=False)
         return None if items is None else parse_files(items, number)
 
     async def issue(self, repo: str, number: int) -> IssueRecord | None:

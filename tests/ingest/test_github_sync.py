@@ -326,3 +326,79 @@ async def test_a_passing_5xx_is_retried_and_the_sync_succeeds(github, engine, da
     pulls = [r.status for r in github.fake.requests if r.path.endswith("/pulls")]
     assert pulls == [503, 503, 200]
     assert report.requests == len(github.fake.requests)
+
+
+async def test_events_added_on_a_new_page_are_read(github, engine, database_url):
+    """A full last page of events answers 304 after an event lands on the page after it:
+    a changed PR's events are read whole, not revalidated."""
+    github.fake.max_per_page = 2
+    repo = github.fake.add_repository({"repo": "o/r"})
+    repo.add_pull(1, "RFC: One", "ann", created_at=T)
+    repo.add_label(1, "accepted for discussion", actor="chair", at=T + timedelta(days=1))
+    repo.remove_label(1, "accepted for discussion", actor="chair", at=T + timedelta(days=2))
+    settings = github.settings(database_url)
+    await sync_github(settings, engine)
+    voting = T + timedelta(days=3)
+    repo.add_label(1, "vote at next meeting", actor="chair", at=voting)
+    report = await sync_github(settings, engine)
+    assert report.outcome == Outcome.SUCCESS
+    with Session(engine) as session:
+        (proposal,) = find_proposals(index_of(session), 1, "o/r")
+    assert proposal.stage == Stage.FCP
+    assert proposal.stage_since == voting
+
+
+async def test_link_relations_compare_case_insensitively(engine, database_url):
+    """RFC 8288: `rel="Next"` and `rel="next last"` name the next page too."""
+    from tests.fakes.github import FakeGitHub
+    from tests.fakes.server import serve_in_thread
+
+    class OddRelations(FakeGitHub):
+        def _paginate(self, request, repository, items):
+            answer = super()._paginate(request, repository, items)
+            if answer.link is None:
+                return answer
+            link = answer.link.replace('rel="next"', 'rel="Next"')
+            return type(answer)(answer.status, answer.payload, link)
+
+    fake = OddRelations(max_per_page=2)
+    repo = fake.add_repository({"repo": "o/r"})
+    for number in range(1, 6):
+        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
+    with serve_in_thread(fake.app) as url:
+        settings = make_settings(
+            database_url=database_url, github_api_url=url, github_repos=("o/r",)
+        )
+        report = await sync_github(settings, engine)
+    assert report.outcome == Outcome.SUCCESS
+    assert report.items == 5
+
+
+async def test_a_pr_opened_while_the_list_is_paged_is_no_crash(engine, database_url):
+    """Newest first, a PR opened after page 1 was served pushes page 1's last PR onto
+    page 2 as well: it is stored once, and the new PR comes with the next sync."""
+    from tests.fakes.github import FakeGitHub
+    from tests.fakes.server import serve_in_thread
+
+    class OpensOneMidway(FakeGitHub):
+        opened = False
+
+        def _paginate(self, request, repository, items):
+            answer = super()._paginate(request, repository, items)
+            if request.url.path.endswith("/pulls") and not self.opened:
+                self.opened = True
+                repository.add_pull(9, "RFC: Nine", "eve", created_at=T + timedelta(days=9))
+            return answer
+
+    fake = OpensOneMidway(max_per_page=2)
+    repo = fake.add_repository({"repo": "o/r"})
+    for number in range(1, 5):
+        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
+    with serve_in_thread(fake.app) as url:
+        settings = make_settings(
+            database_url=database_url, github_api_url=url, github_repos=("o/r",)
+        )
+        first = await sync_github(settings, engine)
+        second = await sync_github(settings, engine)
+    assert (first.outcome, first.items) == (Outcome.SUCCESS, 4)
+    assert (second.outcome, second.items) == (Outcome.SUCCESS, 5)

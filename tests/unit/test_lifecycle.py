@@ -383,6 +383,15 @@ KIND_CASES = [
         Kind.OTHER,
         id="adding-the-template-is-not-an-rfc",
     ),
+    pytest.param(
+        "Rework the RFC template", ("rfcs/template.md",), Kind.OTHER, id="unnumbered-template"
+    ),
+    pytest.param(
+        "Adopt a template engine for docs",
+        ("rfcs/0011-template-engine.md",),
+        Kind.RFC,
+        id="an-rfc-about-templates-is-an-rfc",
+    ),
 ]
 
 
