@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         description="Seconds before any single upstream request is abandoned.",
     )
 
+    public_url: str | None = Field(
+        default=None,
+        validation_alias=_env("ALESCO_PUBLIC_URL"),
+        description="The API's public base URL, for the absolute links it serves "
+        "(Link headers, the index, the Atom feed); unset: the request's own Host.",
+    )
+
     @field_validator("github_repos", mode="before")
     @classmethod
     def _split_repos(cls, value: object) -> object:
@@ -118,7 +125,9 @@ class Settings(BaseSettings):
                 raise ValueError(f"{repo!r} is not an owner/name repository")
         return value
 
-    @field_validator("github_token", "webhook_secret", "roster", "meetings_ics_url", mode="before")
+    @field_validator(
+        "github_token", "webhook_secret", "roster", "meetings_ics_url", "public_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`GITHUB_TOKEN=` (as compose writes an unset variable) means no token, not ""."""
@@ -131,7 +140,7 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an owner/name repository")
         return value
 
-    @field_validator("github_api_url", "indico_url", "meetings_ics_url")
+    @field_validator("github_api_url", "indico_url", "meetings_ics_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:

@@ -155,6 +155,9 @@ class Edge:
         self._generation: tuple[Any, ...] | None = None
         self._entries: dict[tuple[Any, ...], Entry] = {}
         self._last_modified: bytes | None = None
+        # Links built from the request's Host (no public URL configured) make the answer
+        # depend on the origin asked for: then it is part of the key (`api.links`).
+        self._by_origin = holder.settings.public_url is None
         self.hits = 0  # answers served from the cache
         self.misses = 0  # answers the API had to compute
 
@@ -208,13 +211,21 @@ class Edge:
         return entry.status, variant_headers, b"" if method == "HEAD" else body
 
     def cached_answer(
-        self, method: str, path: str, query_string: bytes, headers: Mapping[bytes, bytes]
+        self,
+        method: str,
+        path: str,
+        query_string: bytes,
+        headers: Mapping[bytes, bytes],
+        scheme: str | None,
     ) -> Answer | None:
         """The answer to a GET or HEAD when the cache holds it, else None: a dict lookup,
-        with no I/O, so that `api.fast_protocol` can call it before any ASGI machinery."""
+        with no I/O, so that `api.fast_protocol` can call it before any ASGI machinery.
+        `scheme` is the one the request's links would use; None when not known yet."""
         if method not in ("GET", "HEAD") or path in NEVER_CACHED:
             return None
-        entry = self._current().get(self._key(False, path, query_string, headers))
+        if scheme is None and self._by_origin:
+            return None
+        entry = self._current().get(self._key(False, path, query_string, headers, scheme))
         if entry is None:
             return None
         self.hits += 1
@@ -239,23 +250,29 @@ class Edge:
         since = headers.get(b"if-modified-since")
         return since is not None and _not_modified_since(since, self._last_modified)
 
-    @staticmethod
     def _key(
-        post: bool, path: str, query_string: bytes, headers: Mapping[bytes, bytes]
+        self,
+        post: bool,
+        path: str,
+        query_string: bytes,
+        headers: Mapping[bytes, bytes],
+        scheme: str | None,
     ) -> tuple[Any, ...]:
         accept = headers.get(b"accept", b"").decode("latin-1")
+        origin = (headers.get(b"host", b"").lower(), scheme) if self._by_origin else None
         return (
             post,
             path,
             query_string,
             accepted_format(accept),
             is_human_agent(headers.get(b"user-agent", b"")),
+            origin,
         )
 
     async def _cached(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _request_headers(scope)
         method, path, query_string = scope["method"], scope["path"], scope["query_string"]
-        answer = self.cached_answer(method, path, query_string, headers)
+        answer = self.cached_answer(method, path, query_string, headers, scope["scheme"])
         if answer is not None:
             await _send_answer(send, answer)
             return
@@ -264,7 +281,7 @@ class Edge:
         status, response_headers, body = await _collect(
             self.app, {**scope, "method": "GET"}, receive
         )
-        key = self._key(False, path, query_string, headers)
+        key = self._key(False, path, query_string, headers, scope["scheme"])
         entry = self._store(entries, key, status, response_headers, body)
         if entry is None:
             await self._forward(scope, send, status, response_headers, body)
@@ -331,7 +348,8 @@ class Edge:
             await self._passthrough(scope, replay, send)
             return
         entries = self._current()
-        key = (*self._key(True, scope["path"], scope["query_string"], headers), canonical)
+        path, query_string = scope["path"], scope["query_string"]
+        key = (*self._key(True, path, query_string, headers, scope["scheme"]), canonical)
         entry = entries.get(key)
         if entry is None:
             self.misses += 1

@@ -64,8 +64,11 @@ class CacheHitProtocol(HttpToolsProtocol):
         url = httptools.parse_url(self.url)
         if b"%" in url.path:
             return False
+        # uvicorn's proxy-headers middleware may yet take the scheme from a trusted proxy's
+        # X-Forwarded-Proto: until it has, the scheme of the request's links is unknown.
+        scheme = None if b"x-forwarded-proto" in headers else self.scheme
         answer = self.front.answer_from_cache(
-            method.decode("ascii"), url.path.decode("ascii"), url.query or b"", headers
+            method.decode("ascii"), url.path.decode("ascii"), url.query or b"", headers, scheme
         )
         if answer is None:
             return False

@@ -47,7 +47,12 @@ class ObservedApp:
         self.early_answers = 0  # cache hits answered through `answer_from_cache`
 
     def answer_from_cache(
-        self, method: str, path: str, query_string: bytes, headers: Mapping[bytes, bytes]
+        self,
+        method: str,
+        path: str,
+        query_string: bytes,
+        headers: Mapping[bytes, bytes],
+        scheme: str | None,
     ) -> Answer | None:
         """A cache hit answered without ASGI (`api.fast_protocol`), with the same request id
         and metrics as `__call__` gives it; None when the request must go through `__call__`."""
@@ -55,7 +60,7 @@ class ObservedApp:
         if template is None:
             return None
         started = time.perf_counter()
-        answer = self.app.cached_answer(method, path, query_string, headers)
+        answer = self.app.cached_answer(method, path, query_string, headers, scheme)
         if answer is None:
             return None
         status, response_headers, body = answer

@@ -6,13 +6,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alesco import __version__
+from api.links import public_base
 from api.params import reject_unknown
 from api.rendering import json_response
 
 
 async def index(request: Request) -> Response:
     reject_unknown(request.query_params, ())
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request)
     return json_response(
         request,
         {

@@ -9,6 +9,7 @@ from alesco.meeting_queries import list_meetings
 from alesco.sync_runs import Source
 from api.calendar_feed import meetings_calendar
 from api.context import context_of
+from api.links import public_url
 from api.params import parse_meeting_query, reject_unknown
 from api.problems import NotFound
 from api.rendering import json_response, list_response
@@ -24,7 +25,7 @@ async def meetings_list(request: Request) -> Response:
     next_cursor = page.next_cursor.encode() if page.next_cursor else None
     headers = {}
     if next_cursor:
-        headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
+        headers["Link"] = f'<{public_url(request, cursor=next_cursor)}>; rel="next"'
     meta = {
         "count": page.total,
         "limit": query.limit,

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from alesco.queries import StateFilter, find_proposals, list_proposals
 from api.atom import proposals_feed
 from api.context import context_of
+from api.links import public_base, public_url
 from api.params import parse_number, parse_proposal_query, parse_repo, reject_unknown, single
 from api.problems import BadParameter, NotFound
 from api.rendering import json_response, list_response
@@ -23,8 +24,7 @@ async def proposals_list(request: Request) -> Response:
     next_cursor = page.next_cursor.encode() if page.next_cursor else None
     headers = {}
     if next_cursor:
-        next_url = request.url.include_query_params(cursor=next_cursor)
-        headers["Link"] = f'<{next_url}>; rel="next"'
+        headers["Link"] = f'<{public_url(request, cursor=next_cursor)}>; rel="next"'
     meta = {
         "count": page.total,
         "limit": query.limit,
@@ -58,6 +58,6 @@ async def proposals_atom(request: Request) -> Response:
         query = replace(query, state=StateFilter.ALL)
     context = context_of(request)
     page = list_proposals(context.model.index, query)
-    feed_id = str(request.url.replace(query=""))
-    body = proposals_feed(page.items, str(request.url), feed_id, context.model.data.changed_at)
+    feed_id = public_base(request) + request.url.path
+    body = proposals_feed(page.items, public_url(request), feed_id, context.model.data.changed_at)
     return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -112,7 +112,8 @@ def test_head_conditional_and_compressed_hits(served):
 def test_pipelined_answers_keep_their_order(served):
     app, url = served
     httpx.get(url + OPEN_LIST)  # cached now
-    hit = b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+    host = urlsplit(url).netloc.encode()  # the Host httpx sent: part of the cache key
+    hit = b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: " + host + b"\r\n"
     pipelined = (
         hit + b"X-Request-ID: probe-1\r\n\r\n"  # nothing before it: answered at once
         b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"  # never cached: an ASGI task
@@ -133,7 +134,11 @@ def test_connection_close_and_http_1_0(served):
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
         connection.sendall(
-            b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            b"GET "
+            + OPEN_LIST.encode()
+            + b" HTTP/1.1\r\nHost: "
+            + parts.netloc.encode()
+            + b"\r\nConnection: close\r\n\r\n"
         )
         received = b""
         while chunk := connection.recv(65536):  # ends when the server closes
@@ -154,3 +159,17 @@ def test_hits_are_counted_in_metrics(served):
     assert app.early_answers == 2
     line = 'alesco_http_requests_total{method="GET",route="/v1/proposals",status="200"} 3.0'
     assert line in metrics
+
+
+def test_hosts_are_kept_apart_and_proxied_schemes_left_to_uvicorn(served):
+    app, url = served
+    with httpx.Client(base_url=url) as client:
+        client.get("/?pretty=0")
+        forged = client.get("/?pretty=0", headers={"host": "evil.example"})
+        honest = client.get("/?pretty=0")
+        assert app.early_answers == 1  # the forged Host missed; the honest one hit
+        proxied = client.get("/?pretty=0", headers={"x-forwarded-proto": "https"})
+    assert "http://evil.example/" in forged.text
+    assert "evil.example" not in honest.text
+    assert app.early_answers == 1  # its scheme is uvicorn's proxy middleware's to decide
+    assert proxied.status_code == 200

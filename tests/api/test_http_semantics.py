@@ -185,3 +185,39 @@ async def test_oversized_graphql_bodies_are_refused(client, meetings):
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
+
+
+LINKED = ["/?pretty=0", "/v1/proposals?state=all&limit=2", "/v1/proposals.atom?limit=2"]
+
+
+def links_of(response: httpx.Response) -> str:
+    return response.headers.get("link", "") + response.text
+
+
+@pytest.mark.parametrize("path", LINKED)
+async def test_a_forged_host_never_reaches_another_client(engine, committee, path):
+    """Answers with absolute links are cached per host: a request naming another Host
+    gets links to it, and nobody else does (cache poisoning)."""
+    app = create_app(make_settings(), engine, clock=lambda: NOW)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        forged = await client.get(path, headers={"host": "evil.example"})
+        honest = await client.get(path)
+    assert "http://evil.example/" in links_of(forged)
+    assert "evil.example" not in links_of(honest)
+    assert "http://api.test/" in links_of(honest)
+
+
+@pytest.mark.parametrize("path", LINKED)
+async def test_links_use_the_public_url_when_set(engine, committee, path):
+    settings = make_settings(public_url="https://alesco.example.org/")
+    app = create_app(settings, engine, clock=lambda: NOW)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        forged = await client.get(path, headers={"host": "evil.example"})
+        honest = await client.get(path)
+    assert forged.content == honest.content
+    assert forged.headers.get("link") == honest.headers.get("link")
+    assert "https://alesco.example.org/" in links_of(honest)
+    assert "evil.example" not in links_of(forged)
+    assert "api.test" not in links_of(honest)
