@@ -51,8 +51,10 @@ def signature_is_valid(secret: str, body: bytes, header: str | None) -> bool:
     constant time so the answer's timing tells nothing about the expected value."""
     if not header or not header.startswith("sha256="):
         return False
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header)
+    expected = b"sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest().encode()
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged header may
+    # hold any byte Starlette decoded as Latin-1).
+    return hmac.compare_digest(expected, header.encode("latin-1", errors="replace"))
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,13 @@ async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, l
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
 
-    await app(scope, receive, capture)
+    try:
+        await app(scope, receive, capture)
+    except Exception:
+        # Starlette answers an unexpected error through its handler (a logged 500 problem),
+        # then raises it again for the server to see; the answer is what matters here.
+        if "status" not in started:
+            raise
     return started.get("status", 500), list(started.get("headers", [])), b"".join(chunks)
 
 

@@ -102,3 +102,29 @@ async def test_malformed_graphql_requests_are_problems(client, engine, request_k
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert fragment in response.json()["detail"]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_an_unexpected_error_is_a_generic_problem(engine, method):
+    """A handler that fails unexpectedly: a 500 problem that tells nothing of the failure,
+    through the edge (GET, cached routes) and around it (other methods) alike."""
+    import httpx
+    from starlette.routing import Route
+
+    from api.app import create_app
+    from tests.conftest import make_settings
+
+    async def fails(request):
+        raise RuntimeError("the secret internals of the failure")
+
+    app = create_app(make_settings(), engine)
+    app.app.app.router.routes.append(Route("/fails", fails, methods=["GET", "POST"]))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.request(method, "/fails")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["cache-control"] == "no-store"
+    problem = response.json()
+    assert problem["status"] == 500
+    assert "internals" not in response.text

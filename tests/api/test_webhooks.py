@@ -107,6 +107,7 @@ async def test_a_labeled_pull_request_is_queued_once(hooks, engine, repository):
         pytest.param("sha1=0123456789abcdef0123456789abcdef01234567", id="legacy-sha1"),
         pytest.param(sign("another secret", b"{}"), id="other-secret"),
         pytest.param("sha256=not-hex", id="garbage"),
+        pytest.param(b"sha256=\xff\xfe", id="non-ascii-bytes"),
     ],
 )
 async def test_a_bad_signature_is_401_and_changes_nothing(hooks, engine, repository, signature):
