@@ -25,10 +25,12 @@ import gzip
 import hashlib
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import brotli
 import orjson
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.model_holder import ModelHolder
@@ -36,16 +38,15 @@ from api.negotiation import COMPRESSIBLE_SIZE, accepted_format, chosen_encoding,
 
 CACHE_CONTROL = b"public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
 VARY = b"Accept, Accept-Encoding"
+# JSON is indented for curl-like clients. That answer may go to them alone; the compact
+# one is fine for anybody, so it does not vary by agent (and a CDN keeps one copy of it).
+VARY_BY_AGENT = b"Accept, Accept-Encoding, User-Agent"
 CORS = [
     (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"ETag, Link, Last-Modified, Content-Length"),
+    (b"access-control-expose-headers", b"ETag, Link, Last-Modified, Content-Length, X-Total-Count"),
 ]
-PREFLIGHT = [
-    *CORS,
-    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
-    (b"access-control-max-age", b"86400"),
-    (b"allow", b"GET, HEAD, POST, OPTIONS"),
-]
+PREFLIGHT = [*CORS, (b"access-control-max-age", b"86400")]
+METHOD_ORDER = ("GET", "HEAD", "POST", "OPTIONS")
 ALLOWED_REQUEST_HEADERS = b"Accept, Content-Type, If-None-Match, If-Modified-Since"
 NEVER_CACHED = frozenset({"/healthz", "/readyz", "/metrics"})
 EPOCH_SECONDS = 30
@@ -69,6 +70,7 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     tag: str  # the quoted-less hash; ETags are '"tag"', '"tag-gz"', '"tag-br"'
+    vary: bytes = VARY
     variants: dict[str | None, tuple[list[tuple[bytes, bytes]], bytes]] = field(
         default_factory=dict
     )
@@ -83,7 +85,12 @@ class Entry:
         if coding not in self.variants:
             body = self.body if coding is None else CODERS[coding](self.body)
             etag = f'"{self.tag}{SUFFIX.get(coding or "", "")}"'.encode()
-            common = [(b"etag", etag), (b"cache-control", CACHE_CONTROL), (b"vary", VARY), *CORS]
+            common = [
+                (b"etag", etag),
+                (b"cache-control", CACHE_CONTROL),
+                (b"vary", self.vary),
+                *CORS,
+            ]
             if last_modified:
                 common.append((b"last-modified", last_modified))
             headers = [*self.headers, *common, (b"content-length", str(len(body)).encode())]
@@ -116,7 +123,9 @@ def _not_modified_since(if_modified_since: bytes, last_modified: bytes | None) -
         modified = email.utils.parsedate_to_datetime(last_modified.decode("latin-1"))
     except (TypeError, ValueError):
         return False
-    return since.tzinfo is not None and modified <= since
+    if since.tzinfo is None:  # asctime dates carry no zone; RFC 9110 §5.6.7: they are GMT
+        since = since.replace(tzinfo=UTC)
+    return modified <= since
 
 
 async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, list[Any], bytes]:
@@ -200,7 +209,7 @@ class Edge:
         if method in ("GET", "HEAD") and scope["path"] not in NEVER_CACHED:
             await self._cached(scope, receive, send)
         elif method == "OPTIONS":
-            await self._preflight(scope, send)
+            await self._preflight(scope, receive, send)
         elif method == "POST" and scope["path"] == "/graphql":
             await self._graphql_post(scope, receive, send)
         else:
@@ -288,7 +297,7 @@ class Edge:
             self.app, {**scope, "method": "GET"}, receive
         )
         key = self._key(False, path, query_string, headers, scope["scheme"])
-        entry = self._store(entries, key, status, response_headers, body)
+        entry = self._store(entries, key, status, response_headers, body, headers)
         if entry is None:
             await self._forward(scope, send, status, response_headers, body)
             return
@@ -301,11 +310,17 @@ class Edge:
         status: int,
         headers: list[Any],
         body: bytes,
+        request_headers: Mapping[bytes, bytes],
     ) -> Entry | None:
         if status != 200 or len(body) > MAX_CACHED_BODY:
             return None
         kept = [(name, value) for name, value in headers if name.lower() != b"content-length"]
-        entry = Entry(status, kept, body, hashlib.blake2b(body, digest_size=12).hexdigest())
+        content_type = next((value for name, value in kept if name.lower() == b"content-type"), b"")
+        indented = content_type.startswith(b"application/json") and is_human_agent(
+            request_headers.get(b"user-agent", b"")
+        )
+        tag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        entry = Entry(status, kept, body, tag, VARY_BY_AGENT if indented else VARY)
         entries[key] = entry
         return entry
 
@@ -326,12 +341,32 @@ class Edge:
         status, headers, body = await _collect(self.app, scope, receive)
         await self._forward(scope, send, status, headers, body)
 
-    async def _preflight(self, scope: Scope, send: Send) -> None:
+    async def _preflight(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """`OPTIONS` names the methods of the route asked about; an unknown route is the
+        API's 404 problem."""
+        methods = self._route_methods(scope)
+        if methods is None:
+            await self._passthrough(scope, receive, send)
+            return
+        listed = ", ".join(m for m in METHOD_ORDER if m in methods or m == "OPTIONS").encode()
         headers = _request_headers(scope)
         allowed = headers.get(b"access-control-request-headers", ALLOWED_REQUEST_HEADERS)
-        response = [*PREFLIGHT, (b"access-control-allow-headers", allowed)]
+        response = [
+            *PREFLIGHT,
+            (b"access-control-allow-methods", listed),
+            (b"allow", listed),
+            (b"access-control-allow-headers", allowed),
+        ]
         await send({"type": "http.response.start", "status": 204, "headers": response})
         await send({"type": "http.response.body", "body": b""})
+
+    def _route_methods(self, scope: Scope) -> set[str] | None:
+        """The methods the route matching this path accepts; None when no route does."""
+        for route in getattr(self.app, "routes", ()):
+            match, _ = route.matches({**scope, "method": "GET"})
+            if match != Match.NONE:
+                return set(getattr(route, "methods", None) or ())
+        return None
 
     async def _graphql_post(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await _read_body(receive, MAX_GRAPHQL_BODY)
@@ -345,10 +380,14 @@ class Edge:
                 _too_large(scope["path"]),
             )
             return
-        try:
-            canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONDecodeError:
-            canonical = None
+        canonical = None
+        # Only JSON bodies share answers: the endpoint refuses other content types, and a
+        # refusal must not turn into a cached answer because the same body came as JSON.
+        if headers.get(b"content-type", b"").lower().startswith(b"application/json"):
+            try:
+                canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+            except orjson.JSONDecodeError:
+                canonical = None
         replay = _replay(body)
         if canonical is None:
             await self._passthrough(scope, replay, send)
@@ -360,7 +399,7 @@ class Edge:
         if entry is None:
             self.misses += 1
             status, response_headers, answer = await _collect(self.app, scope, replay)
-            entry = self._store(entries, key, status, response_headers, answer)
+            entry = self._store(entries, key, status, response_headers, answer, headers)
             if entry is None:
                 await self._forward(scope, send, status, response_headers, answer)
                 return

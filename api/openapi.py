@@ -326,7 +326,9 @@ PARAMETERS: dict[str, Any] = {
         f"Page size, 1 to {MAX_LIMIT} (default 30).",
     ),
     "cursor": _query(
-        "cursor", {"type": "string"}, "meta.next_cursor of the previous page; keep the same sort."
+        "cursor",
+        {"type": "string", "minLength": 1},
+        "meta.next_cursor of the previous page; keep the same sort.",
     ),
     "pretty": _query(
         "pretty",

@@ -3,11 +3,13 @@ cached answer changes when the data or the time-dependent fields do."""
 
 from __future__ import annotations
 
+import email.utils
 import gzip
 from datetime import timedelta
 
 import brotli
 import httpx
+import orjson
 import pytest
 from sqlalchemy import event
 
@@ -149,11 +151,18 @@ async def test_graphql_posts_are_answered_from_the_cache(client, meetings):
     first = await client.post("/graphql", json=query)
     misses = edge.misses
     second = await client.post(
-        "/graphql", content=b'{ "query" : "{ proposals(state: ALL) { totalCount } }" }'
+        "/graphql",
+        content=b'{ "query" : "{ proposals(state: ALL) { totalCount } }" }',
+        headers={"content-type": "application/json; charset=utf-8"},
     )
     assert second.content == first.content
     assert edge.misses == misses
     assert second.headers["access-control-allow-origin"] == "*"
+    refused = await client.post(
+        "/graphql", content=orjson.dumps(query), headers={"content-type": "text/plain"}
+    )
+    assert refused.status_code == 400  # the same body, in a type the endpoint refuses
+    assert refused.headers["content-type"] == "application/problem+json"
 
 
 async def test_new_data_and_time_change_what_is_served(engine, committee):
@@ -221,3 +230,45 @@ async def test_links_use_the_public_url_when_set(engine, committee, path):
     assert "https://alesco.example.org/" in links_of(honest)
     assert "evil.example" not in links_of(forged)
     assert "api.test" not in links_of(honest)
+
+
+async def test_indented_json_varies_by_agent_and_compact_json_does_not(client, meetings):
+    curl = await client.get("/v1/proposals", headers={"user-agent": "curl/8.5.0"})
+    browser = await client.get("/v1/proposals", headers={"user-agent": "Mozilla/5.0"})
+    assert curl.text.startswith("{\n")
+    assert curl.headers["vary"] == "Accept, Accept-Encoding, User-Agent"
+    assert not browser.text.startswith("{\n")
+    assert browser.headers["vary"] == "Accept, Accept-Encoding"
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [("/v1/status", {"GET", "HEAD", "OPTIONS"}), ("/graphql", {"GET", "HEAD", "POST", "OPTIONS"})],
+)
+async def test_preflight_names_the_routes_own_methods(client, meetings, path, methods):
+    response = await client.options(
+        path, headers={"origin": "https://x.example", "access-control-request-method": "GET"}
+    )
+    assert response.status_code == 204
+    assert set(response.headers["access-control-allow-methods"].split(", ")) == methods
+    assert set(response.headers["allow"].split(", ")) == methods
+
+
+async def test_preflight_of_an_unknown_route_is_a_404_problem(client, meetings):
+    response = await client.options("/nowhere", headers={"access-control-request-method": "GET"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_if_modified_since_in_every_http_date_format(client, meetings):
+    """RFC 9110 §5.6.7: IMF-fixdate, RFC 850 and asctime dates are all to be understood."""
+    first = await client.get("/v1/proposals")
+    modified = email.utils.parsedate_to_datetime(first.headers["last-modified"])
+    later = modified + timedelta(seconds=5)
+    for since in (
+        email.utils.format_datetime(later, usegmt=True),
+        later.strftime("%A, %d-%b-%y %H:%M:%S GMT"),
+        f"{later:%a %b} {later.day:2d} {later:%H:%M:%S %Y}",  # asctime
+    ):
+        response = await client.get("/v1/proposals", headers={"if-modified-since": since})
+        assert response.status_code == 304, since
