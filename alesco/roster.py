@@ -112,6 +112,16 @@ class RosterFile(BaseModel):
         return self
 
 
+class _DatesAsTextLoader(yaml.SafeLoader):
+    """Safe YAML, dates left as text for pydantic to check: PyYAML's own timestamp
+    constructor raises a bare ValueError on `2026-13-45`, with no line, and stops there."""
+
+
+_DatesAsTextLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _DatesAsTextLoader.construct_yaml_str
+)
+
+
 def _node_at(root: yaml.Node | None, location: tuple[int | str, ...]) -> yaml.Node | None:
     """The YAML node a validation error points at, as deep as the document goes."""
     node = root
@@ -135,7 +145,7 @@ def _where(location: tuple[int | str, ...]) -> str:
 def parse_roster(text: str, source: str) -> tuple[RosterMember, ...]:
     """Validate roster YAML; raises RosterError listing every problem at `source:line`."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_DatesAsTextLoader)  # noqa: S506 (a SafeLoader)
         root = yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

@@ -68,6 +68,14 @@ def test_every_problem_is_reported_with_its_line():
             "roster.yaml:2: members[0]: left is before joined",
         ),
         ("members:\n  - github: nameless\n", "roster.yaml:2: members[0].name: Field required"),
+        (
+            "members:\n  - name: A\n    joined: 2026-13-45\n",
+            "roster.yaml:3: members[0].joined: Input should be a valid date",
+        ),
+        (
+            "members:\n  - name: A\n    chair_terms: [{from: 2026-02-30}]\n",
+            "roster.yaml:3: members[0].chair_terms[0].from: Input should be a valid date",
+        ),
     ],
 )
 def test_invalid_rosters(text, problem):
