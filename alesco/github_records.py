@@ -21,7 +21,7 @@ import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from alesco.errors import MalformedUpstream
 from alesco.timestamps import parse_timestamp
@@ -97,11 +97,19 @@ class IssueRecord:
     closed_by: str | None
 
 
+def _without_nul(value: T) -> T:
+    """Text without NUL characters: anyone may put `\\u0000` in a PR title or body, and
+    PostgreSQL text cannot hold it (the whole sync would fail on one hostile PR)."""
+    if isinstance(value, str) and "\x00" in value:
+        return cast(T, value.replace("\x00", ""))
+    return value
+
+
 def _field(record: Mapping[str, Any], key: str, kind: type[T], what: str) -> T:
     value = record.get(key)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise MalformedUpstream(f"{what}: field {key!r} missing or not {kind.__name__}")
-    return value
+    return _without_nul(value)
 
 
 def _optional(record: Mapping[str, Any], key: str, kind: type[T], what: str) -> T | None:
@@ -110,7 +118,7 @@ def _optional(record: Mapping[str, Any], key: str, kind: type[T], what: str) -> 
         return None
     if not isinstance(value, kind):
         raise MalformedUpstream(f"{what}: field {key!r} is not {kind.__name__}")
-    return value
+    return _without_nul(value)
 
 
 def _time(record: Mapping[str, Any], key: str, what: str) -> datetime:
@@ -250,7 +258,7 @@ def parse_directory(value: object, path: str) -> list[ContentEntry]:
 
 
 def parse_content_text(value: object, path: str) -> str:
-    """Decode a contents-API file object to text (UTF-8, invalid bytes replaced)."""
+    """Decode a contents-API file object to text (see `decode_text`)."""
     what = f"contents of {path}"
     record = _mapping(value, what)
     if record.get("type", "file") != "file":
@@ -263,4 +271,15 @@ def parse_content_text(value: object, path: str) -> str:
         raw = base64.b64decode(content, validate=False)
     except (binascii.Error, ValueError) as error:
         raise MalformedUpstream(f"{what}: bad base64: {error}") from error
-    return raw.decode("utf-8", errors="replace")
+    return decode_text(raw, what)
+
+
+def decode_text(raw: bytes, what: str) -> str:
+    """A text file's bytes as text: UTF-8 (a byte-order mark dropped), else Windows-1252,
+    which reads Latin-1 files too; a file with NUL bytes is binary, not text."""
+    if b"\x00" in raw:
+        raise MalformedUpstream(f"{what}: a binary file, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")

@@ -117,9 +117,11 @@ class _DatesAsTextLoader(yaml.SafeLoader):
     constructor raises a bare ValueError on `2026-13-45`, with no line, and stops there."""
 
 
-_DatesAsTextLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _DatesAsTextLoader.construct_yaml_str
-)
+def _date_as_text(loader: _DatesAsTextLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]  # a ScalarNode
+
+
+_DatesAsTextLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 def _node_at(root: yaml.Node | None, location: tuple[int | str, ...]) -> yaml.Node | None:

@@ -2,7 +2,8 @@
 
 The folder listing is fetched conditionally; a file is fetched only when its blob `sha`
 differs from the stored one. Every file is parsed again each sync (cheap, and parser
-improvements reach old files). A file that cannot be parsed, or has no date, becomes a
+improvements reach old files). Subfolders (one a year, say) are read too. A file that
+cannot be parsed, is empty or binary, or has no date, becomes a
 warning in the sync run; it never fails the sync.
 """
 
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from alesco.committee_store import MinutesFile, load_minutes_texts, replace_minutes
 from alesco.errors import MalformedUpstream
+from alesco.github_records import ContentEntry
 from alesco.minutes import is_minutes_file, parse_minutes
 from alesco.settings import Settings
 from alesco.sync_runs import Origin, Source, SyncReport
@@ -28,6 +30,7 @@ from ingest.sync_runner import SyncSpec, run_sync
 logger = logging.getLogger(__name__)
 
 Known = dict[str, tuple[str | None, str]]
+MAX_FOLDER_DEPTH = 2  # minutes/2026/07/... at the most
 
 
 def parse_minutes_file(
@@ -46,15 +49,30 @@ def parse_minutes_file(
     return MinutesFile(path=path, sha=sha, url=url, text=text, minutes=minutes)
 
 
+async def _list_files(
+    api: GithubApi, repo: str, folder: str, report: SyncReport, depth: int = 0
+) -> list[ContentEntry]:
+    """The minutes files in `folder` and its subfolders (say, one per year), each listing
+    fetched conditionally; nesting deeper than `MAX_FOLDER_DEPTH` is a warning."""
+    found: list[ContentEntry] = []
+    for entry in await api.directory(repo, folder):
+        if entry.type == "dir":
+            if depth >= MAX_FOLDER_DEPTH:
+                report.warnings.append(f"{entry.path}: folder nested too deep, not read")
+            else:
+                found += await _list_files(api, repo, entry.path, report, depth + 1)
+        elif entry.type == "file" and is_minutes_file(entry.name):
+            found.append(entry)
+    return found
+
+
 def minutes_sync_spec(settings: Settings) -> SyncSpec[Known, list[MinutesFile]]:
     async def collect(
         fetcher: ConditionalFetcher, known: Known, report: SyncReport
     ) -> list[MinutesFile]:
         api = GithubApi(fetcher, settings.github_api_url)
         files = []
-        for entry in await api.directory(settings.minutes_repo, settings.minutes_path):
-            if entry.type != "file" or not is_minutes_file(entry.name):
-                continue
+        for entry in await _list_files(api, settings.minutes_repo, settings.minutes_path, report):
             stored_sha, stored_text = known.get(entry.path, (None, None))
             text = stored_text if stored_sha and stored_sha == entry.sha else None
             if text is None:
@@ -66,6 +84,9 @@ def minutes_sync_spec(settings: Settings) -> SyncSpec[Known, list[MinutesFile]]:
                     continue
             if text is None:
                 report.warnings.append(f"{entry.path}: listed but not found")
+                continue
+            if not text.strip():
+                report.warnings.append(f"{entry.path}: empty file")
                 continue
             parsed = parse_minutes_file(entry.path, entry.sha, entry.html_url, text, report)
             if parsed is not None:

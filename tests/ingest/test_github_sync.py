@@ -402,3 +402,15 @@ async def test_a_pr_opened_while_the_list_is_paged_is_no_crash(engine, database_
         second = await sync_github(settings, engine)
     assert (first.outcome, first.items) == (Outcome.SUCCESS, 4)
     assert (second.outcome, second.items) == (Outcome.SUCCESS, 5)
+
+
+async def test_a_nul_in_a_pr_cannot_fail_the_sync(github, engine, database_url):
+    """Anyone can open a PR whose title or body holds U+0000, which PostgreSQL text cannot
+    store: it is dropped at the boundary, not allowed to fail every later sync."""
+    repo = github.fake.add_repository({"repo": "o/r"})
+    repo.add_pull(1, "RFC: Hostile\x00 title", "mallory", body="Supersedes #0\x00", created_at=T)
+    report = await sync_github(github.settings(database_url), engine)
+    assert report.outcome == Outcome.SUCCESS, report.error
+    with Session(engine) as session:
+        (proposal,) = find_proposals(index_of(session), 1, "o/r")
+    assert proposal.title == "RFC: Hostile title"

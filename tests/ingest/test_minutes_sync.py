@@ -103,3 +103,18 @@ async def test_missing_folder_fails_and_keeps_what_was_there(github, engine, dat
     report = await sync_minutes(wrong, engine)
     assert (report.outcome, report.reason) == (Outcome.FAILED, "upstream_rejected")
     assert [meeting.id for meeting in meetings(engine)] == ["2025-04-16"]
+
+
+async def test_subfolders_byte_order_marks_and_unreadable_files(github, engine, database_url):
+    """Minutes filed by year are read; a BOM is no text; an empty or binary file (PostgreSQL
+    text cannot even hold its NUL bytes) is a warning, never a meeting or a failure."""
+    contents = serve_minutes(github, {"2025-04-16.md"})
+    contents[f"{FOLDER}/2026/summit.md"] = "\ufeff---\ndate: 2026-09-24\n---\n# Summit\n"
+    contents[f"{FOLDER}/2026-08-20.md"] = ""
+    contents[f"{FOLDER}/2026-08-27.md"] = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    report = await sync_minutes(settings(github, database_url), engine)
+    assert report.outcome == Outcome.SUCCESS, report.error
+    assert f"{FOLDER}/2026-08-20.md: empty file" in report.warnings
+    assert any(w.startswith(f"{FOLDER}/2026-08-27.md:") and "binary" in w for w in report.warnings)
+    assert {meeting.id for meeting in meetings(engine)} == {"2025-04-16", "2026-09-24"}
+    assert f"/repos/{WIKI}/contents/{FOLDER}/2026" in github.paths()
