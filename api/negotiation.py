@@ -11,18 +11,43 @@ FORMATS = ("json", "csv", "atom", "ics", "html")
 COMPRESSIBLE_SIZE = 1024  # smaller bodies are not worth a content coding
 
 
+MEDIA_TYPES = {
+    "text/csv": "csv",
+    "application/atom+xml": "atom",
+    "text/calendar": "ics",
+    "text/html": "html",
+    "application/json": None,  # the default representation
+    "application/problem+json": None,
+}
+
+
 def accepted_format(accept: str) -> str | None:
-    """The format an `Accept` header asks for, when it names one we serve besides JSON."""
-    accept = accept.lower()
-    if "text/csv" in accept:
-        return "csv"
-    if "application/atom+xml" in accept:
-        return "atom"
-    if "text/calendar" in accept:
-        return "ics"
-    if "text/html" in accept and "application/json" not in accept:
-        return "html"
-    return None
+    """The format an `Accept` header prefers, when it is one we serve besides JSON.
+
+    Media ranges are weighed by their `q` (RFC 9110 §12.5.1); JSON wins ties, and a client
+    that will take nothing we serve gets JSON too (a 406 would help no one reading it)."""
+    best: tuple[float, int, str | None] = (0.0, 0, None)
+    for part in accept.lower().split(","):
+        media_type, _, parameters = part.partition(";")
+        media_type = media_type.strip()
+        if media_type not in MEDIA_TYPES:
+            continue
+        weight = _weight(parameters)
+        preference = (weight, 1 if MEDIA_TYPES[media_type] is None else 0)
+        if weight > 0 and preference > best[:2]:
+            best = (*preference, MEDIA_TYPES[media_type])
+    return best[2]
+
+
+def _weight(parameters: str) -> float:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                return min(max(float(value), 0.0), 1.0)
+            except ValueError:
+                return 0.0
+    return 1.0
 
 
 def requested_format(query: Mapping[str, str], accept: str, default: str = "json") -> str:
