@@ -4,7 +4,8 @@ members (roster plus attendance and chair), and the links between them and propo
 - A scheduled event and a minutes file on the same date (in the event's own time zone) are
   one meeting. Minutes without an event are meetings too (time unknown); events without
   minutes are meetings not yet held or not yet written up.
-- A meeting's id is its date (`2025-04-16`), with `-2`, `-3` for further meetings that day.
+- A meeting's id is its date (`2025-04-16`), with `-2`, `-3` for further meetings that day,
+  numbered by start time (then UID): cancelling one must not rename the others.
 - Attendees named in the minutes are matched to the roster by name, alias or GitHub login,
   case-insensitively; generic "Attendees" entries that match a member count as members,
   the rest as community.
@@ -145,6 +146,9 @@ class _Roster:
 def _pair_by_date(
     events: Iterable[CalendarEvent], documents: Iterable[MinutesDocument]
 ) -> list[tuple[date, CalendarEvent | None, MinutesDocument | None]]:
+    """Each day's events in start order (what their ids number), with the minutes that go
+    with them; the ids must not move when an event is cancelled, so the preference of
+    minutes for held events only decides the pairing, never the order."""
     events_on: dict[date, list[CalendarEvent]] = defaultdict(list)
     minutes_on: dict[date, list[MinutesDocument]] = defaultdict(list)
     for scheduled in events:
@@ -154,13 +158,13 @@ def _pair_by_date(
             minutes_on[written.minutes.date].append(written)
     pairs: list[tuple[date, CalendarEvent | None, MinutesDocument | None]] = []
     for day in sorted(events_on.keys() | minutes_on.keys()):
-        # Minutes go with the day's held (not cancelled) events first, earliest first.
-        day_events = sorted(events_on[day], key=lambda e: (e.cancelled, e.starts_at, e.uid))
+        day_events = sorted(events_on[day], key=lambda e: (e.starts_at, e.uid))
         day_minutes = sorted(minutes_on[day], key=lambda d: d.minutes.path)
-        for index in range(max(len(day_events), len(day_minutes))):
-            event = day_events[index] if index < len(day_events) else None
-            document = day_minutes[index] if index < len(day_minutes) else None
-            pairs.append((day, event, document))
+        # Minutes go with the day's held (not cancelled) events first, earliest first.
+        partners = sorted(day_events, key=lambda e: e.cancelled)
+        paired = dict(zip((e.uid for e in partners), day_minutes, strict=False))
+        pairs += [(day, event, paired.get(event.uid)) for event in day_events]
+        pairs += [(day, None, document) for document in day_minutes[len(partners) :]]
     return pairs
 
 

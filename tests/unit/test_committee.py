@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from alesco.calendar import CalendarEvent
 from alesco.committee import MinutesDocument, build_committee
 from alesco.lifecycle import Stage
@@ -91,10 +93,44 @@ def test_same_day_meetings_get_numbered_ids_and_minutes_go_to_the_held_one():
         [REPO],
         NOW.date(),
     )
+    # Ids number the day's meetings by start time; the minutes still go to the held one.
     assert [(m.id, m.event_uid, m.minutes_url is not None) for m in committee.meetings] == [
-        ("2026-09-03", "held", True),
-        ("2026-09-03-2", "cancelled", False),
+        ("2026-09-03", "cancelled", False),
+        ("2026-09-03-2", "held", True),
     ]
+
+
+NEW_YORK = "America/New_York"
+EARLY = datetime(2027, 1, 14, 19, tzinfo=UTC)  # 14:00 in New York
+LATE = datetime(2027, 1, 14, 23, tzinfo=UTC)  # 18:00 in New York
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "with_minutes"),
+    [
+        pytest.param((), "1005", id="none-cancelled"),
+        pytest.param(("1005",), "1008", id="earlier-cancelled-keeps-its-id"),
+        pytest.param(("1008",), "1005", id="later-cancelled-keeps-its-id"),
+        pytest.param(("1005", "1008"), "1005", id="both-cancelled"),
+    ],
+)
+def test_same_day_ids_follow_start_time_whatever_is_cancelled(cancelled, with_minutes):
+    committee = build_committee(
+        [
+            event("1008", LATE, NEW_YORK, cancelled="1008" in cancelled),
+            event("1005", EARLY, NEW_YORK, cancelled="1005" in cancelled),
+        ],
+        [minutes(date(2027, 1, 14))],
+        ROSTER,
+        [REPO],
+        NOW.date(),
+    )
+    assert [(m.id, m.event_uid) for m in committee.meetings] == [
+        ("2027-01-14", "1005"),
+        ("2027-01-14-2", "1008"),
+    ]
+    (held,) = [m for m in committee.meetings if m.minutes_url]
+    assert held.event_uid == with_minutes
 
 
 def test_attendees_are_matched_to_the_roster():
