@@ -4,6 +4,11 @@ members (roster plus attendance and chair), and the links between them and propo
 - A scheduled event and a minutes file on the same date (in the event's own time zone) are
   one meeting. Minutes without an event are meetings too (time unknown); events without
   minutes are meetings not yet held or not yet written up.
+- A day's minutes files go main file first (named just by the date, else the one recording
+  attendance or decisions, else the shortest name), one per held event in start order.
+  Files left over (`2026-11-19-addendum.md`) add to the day's main meeting rather than
+  making up meetings: a second file for a date is far likelier an addendum than a second
+  meeting that no calendar knows of.
 - A meeting's id is its date (`2025-04-16`), with `-2`, `-3` for further meetings that day,
   numbered by start time (then UID): cancelling one must not rename the others.
 - Attendees named in the minutes are matched to the roster by name, alias or GitHub login,
@@ -143,12 +148,25 @@ class _Roster:
         return member.name if member else attendee.name
 
 
+def _primary_first(day: date, document: MinutesDocument) -> tuple[bool, bool, int, str]:
+    """Orders a day's minutes files main one first: the file named just by the date, then
+    one that records attendance or decisions, then the shortest name (`-` sorts before `.`,
+    so the path alone would put `2026-11-19-addendum.md` before `2026-11-19.md`)."""
+    minutes = document.minutes
+    name = minutes.path.rsplit("/", 1)[-1]
+    recorded = minutes.member_attendees or minutes.other_attendees or minutes.decisions
+    return (name.rsplit(".", 1)[0] != day.isoformat(), not recorded, len(name), minutes.path)
+
+
+Pairing = tuple[date, CalendarEvent | None, tuple[MinutesDocument, ...]]
+
+
 def _pair_by_date(
     events: Iterable[CalendarEvent], documents: Iterable[MinutesDocument]
-) -> list[tuple[date, CalendarEvent | None, MinutesDocument | None]]:
-    """Each day's events in start order (what their ids number), with the minutes that go
-    with them; the ids must not move when an event is cancelled, so the preference of
-    minutes for held events only decides the pairing, never the order."""
+) -> list[Pairing]:
+    """Each day's events in start order (what their ids number), with the minutes files
+    that go with them; the ids must not move when an event is cancelled, so the preference
+    of minutes for held events only decides the pairing, never the order."""
     events_on: dict[date, list[CalendarEvent]] = defaultdict(list)
     minutes_on: dict[date, list[MinutesDocument]] = defaultdict(list)
     for scheduled in events:
@@ -156,41 +174,53 @@ def _pair_by_date(
     for written in documents:
         if written.minutes.date is not None:
             minutes_on[written.minutes.date].append(written)
-    pairs: list[tuple[date, CalendarEvent | None, MinutesDocument | None]] = []
+    pairs: list[Pairing] = []
     for day in sorted(events_on.keys() | minutes_on.keys()):
         day_events = sorted(events_on[day], key=lambda e: (e.starts_at, e.uid))
-        day_minutes = sorted(minutes_on[day], key=lambda d: d.minutes.path)
-        # Minutes go with the day's held (not cancelled) events first, earliest first.
-        partners = sorted(day_events, key=lambda e: e.cancelled)
-        paired = dict(zip((e.uid for e in partners), day_minutes, strict=False))
-        pairs += [(day, event, paired.get(event.uid)) for event in day_events]
-        pairs += [(day, None, document) for document in day_minutes[len(partners) :]]
+        files = sorted(minutes_on[day], key=lambda d: _primary_first(day, d))
+        # One file per held event, earliest first (cancelled events only on a day with no
+        # held one); files left over are addenda of the day's main meeting, not meetings.
+        partners = [e for e in day_events if not e.cancelled] or day_events
+        slots: list[list[MinutesDocument]] = [[] for _ in range(max(len(partners), 1))]
+        for index, file in enumerate(files):
+            slots[index if index < len(slots) else 0].append(file)
+        if not day_events:
+            pairs.append((day, None, tuple(slots[0])))
+        held = {event.uid: tuple(slot) for event, slot in zip(partners, slots, strict=False)}
+        pairs += [(day, event, held.get(event.uid, ())) for event in day_events]
     return pairs
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
 
 
 def _meeting(
     meeting_id: str,
     day: date,
     event: CalendarEvent | None,
-    document: MinutesDocument | None,
+    documents: tuple[MinutesDocument, ...],
     roster: _Roster,
     repos: Sequence[str],
 ) -> Meeting:
-    minutes = document.minutes if document else None
-    members = list(minutes.member_attendees) if minutes else []
-    community = list(minutes.community_attendees) if minutes else []
-    for attendee in minutes.other_attendees if minutes else ():
+    """One meeting from its event and its minutes files, the main one first."""
+    written = [document.minutes for document in documents]
+    members = [a for minutes in written for a in minutes.member_attendees]
+    community = [a for minutes in written for a in minutes.community_attendees]
+    for attendee in (a for minutes in written for a in minutes.other_attendees):
         (members if roster.find(attendee.name) else community).append(attendee)
     canonical = {repo.lower(): repo for repo in repos}
-    links = tuple(
+    links = dict.fromkeys(
         PullLink(canonical[link.repo.lower()], link.number)
-        for link in (minutes.pull_links if minutes else ())
+        for minutes in written
+        for link in minutes.pull_links
         if link.repo.lower() in canonical
     )
+    main = written[0] if written else None
     return Meeting(
         id=meeting_id,
         date=day,
-        title=event.title if event else meeting_title(minutes.title if minutes else None),
+        title=event.title if event else meeting_title(main.title if main else None),
         starts_at=event.starts_at if event else None,
         ends_at=event.ends_at if event else None,
         timezone=event.timezone if event else None,
@@ -199,16 +229,14 @@ def _meeting(
         cancelled=event.cancelled if event else False,
         cancel_reason=event.cancel_reason if event else None,
         event_uid=event.uid if event else None,
-        minutes_url=document.url if document else None,
-        recorder=minutes.recorder if minutes else None,
-        attendees=tuple(dict.fromkeys(roster.spelled(a) for a in members)),
-        absentees=tuple(dict.fromkeys(roster.spelled(a) for a in minutes.absentees))
-        if minutes
-        else (),
-        board_attendees=tuple(a.name for a in minutes.board_attendees) if minutes else (),
-        community_attendees=tuple(dict.fromkeys(a.name for a in community)),
-        decisions=minutes.decisions if minutes else (),
-        proposals=links,
+        minutes_url=documents[0].url if documents else None,
+        recorder=next((minutes.recorder for minutes in written if minutes.recorder), None),
+        attendees=_unique(roster.spelled(a) for a in members),
+        absentees=_unique(roster.spelled(a) for minutes in written for a in minutes.absentees),
+        board_attendees=_unique(a.name for minutes in written for a in minutes.board_attendees),
+        community_attendees=_unique(a.name for a in community),
+        decisions=tuple(text for minutes in written for text in minutes.decisions),
+        proposals=tuple(links),
     )
 
 
@@ -223,10 +251,10 @@ def build_committee(
     roster = _Roster(roster_members)
     meetings: list[Meeting] = []
     taken: dict[date, int] = defaultdict(int)
-    for day, event, document in _pair_by_date(events, documents):
+    for day, event, files in _pair_by_date(events, documents):
         taken[day] += 1
         meeting_id = day.isoformat() + (f"-{taken[day]}" if taken[day] > 1 else "")
-        meetings.append(_meeting(meeting_id, day, event, document, roster, repos))
+        meetings.append(_meeting(meeting_id, day, event, files, roster, repos))
     attended: dict[str, list[date]] = defaultdict(list)
     for meeting in meetings:
         for name in meeting.attendees:

@@ -30,7 +30,9 @@ def event(uid: str, start: datetime, timezone: str = "UTC", cancelled: bool = Fa
     )
 
 
-def minutes(day: date, members=(), others=(), links=(), path=None) -> MinutesDocument:
+def minutes(
+    day: date, members=(), others=(), links=(), path=None, decisions=("Decided",)
+) -> MinutesDocument:
     return MinutesDocument(
         Minutes(
             path or f"m/{day}.md",
@@ -43,11 +45,11 @@ def minutes(day: date, members=(), others=(), links=(), path=None) -> MinutesDoc
             (),
             (),
             tuple(Attendee(n) for n in others),
-            ("Decided",),
+            tuple(decisions),
             tuple(links),
             (),
         ),
-        f"https://wiki/{day}",
+        f"https://wiki/{path}" if path else f"https://wiki/{day}",
     )
 
 
@@ -131,6 +133,81 @@ def test_same_day_ids_follow_start_time_whatever_is_cancelled(cancelled, with_mi
     ]
     (held,) = [m for m in committee.meetings if m.minutes_url]
     assert held.event_uid == with_minutes
+
+
+NOV_19 = date(2026, 11, 19)
+NOV_19_AT = datetime(2026, 11, 19, 15, tzinfo=UTC)
+MAIN = minutes(NOV_19, ["Ann Member"], path="m/2026-11-19.md", decisions=("Main",))
+ADDENDUM = minutes(NOV_19, ["Bobby"], path="m/2026-11-19-addendum.md", decisions=("Late",))
+
+
+@pytest.mark.parametrize(
+    ("events", "files", "expected"),
+    [
+        pytest.param(
+            [event("e", NOV_19_AT)],
+            [ADDENDUM, MAIN],
+            [("2026-11-19", "e", "https://wiki/m/2026-11-19.md")],
+            id="file-named-by-the-date-is-the-main-minutes-and-addendum-joins-it",
+        ),
+        pytest.param(
+            [],
+            [ADDENDUM, MAIN],
+            [("2026-11-19", None, "https://wiki/m/2026-11-19.md")],
+            id="addendum-without-event-is-part-of-the-same-meeting",
+        ),
+        pytest.param(
+            [],
+            [
+                minutes(NOV_19, path="m/notes-2026-11-19.md", decisions=()),
+                minutes(NOV_19, ["Ann Member"], path="m/alesco-meeting-2026-11-19.md"),
+            ],
+            [("2026-11-19", None, "https://wiki/m/alesco-meeting-2026-11-19.md")],
+            id="else-the-file-recording-attendance-or-decisions-is-main",
+        ),
+        pytest.param(
+            [],
+            [
+                minutes(NOV_19, ["Ann Member"], path="m/alesco-2026-11-19-notes.md"),
+                minutes(NOV_19, ["Ann Member"], path="m/alesco-2026-11-19.md"),
+            ],
+            [("2026-11-19", None, "https://wiki/m/alesco-2026-11-19.md")],
+            id="else-the-shortest-name-is-main",
+        ),
+        pytest.param(
+            [event("early", NOV_19_AT), event("late", NOV_19_AT.replace(hour=20))],
+            [minutes(NOV_19, path="m/2026-11-19-2.md"), MAIN],
+            [
+                ("2026-11-19", "early", "https://wiki/m/2026-11-19.md"),
+                ("2026-11-19-2", "late", "https://wiki/m/2026-11-19-2.md"),
+            ],
+            id="two-held-events-take-one-file-each-main-first",
+        ),
+        pytest.param(
+            [event("gone", NOV_19_AT, cancelled=True), event("held", NOV_19_AT.replace(hour=20))],
+            [ADDENDUM, MAIN],
+            [
+                ("2026-11-19", "gone", None),
+                ("2026-11-19-2", "held", "https://wiki/m/2026-11-19.md"),
+            ],
+            id="a-cancelled-event-takes-no-addendum",
+        ),
+    ],
+)
+def test_a_days_minutes_files_pair_main_first(events, files, expected):
+    for ordered in (files, files[::-1]):
+        committee = build_committee(events, ordered, ROSTER, [REPO], NOW.date())
+        assert [(m.id, m.event_uid, m.minutes_url) for m in committee.meetings] == expected
+
+
+def test_an_addendum_adds_to_its_meeting():
+    committee = build_committee(
+        [event("e", NOV_19_AT)], [ADDENDUM, MAIN], ROSTER, [REPO], NOW.date()
+    )
+    (meeting,) = committee.meetings
+    assert meeting.attendees == ("Ann Member", "Bo Member")
+    assert meeting.decisions == ("Main", "Late")
+    assert [m.meetings_attended for m in committee.members] == [1, 1]
 
 
 def test_attendees_are_matched_to_the_roster():
