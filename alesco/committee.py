@@ -11,9 +11,11 @@ members (roster plus attendance and chair), and the links between them and propo
   meeting that no calendar knows of.
 - A meeting's id is its date (`2025-04-16`), with `-2`, `-3` for further meetings that day,
   numbered by start time (then UID): cancelling one must not rename the others.
-- Attendees named in the minutes are matched to the roster by name, alias or GitHub login,
-  case-insensitively; generic "Attendees" entries that match a member count as members,
-  the rest as community.
+- Attendees named in the minutes are matched to the roster by name, alias or GitHub login
+  (`@login` too), case-insensitively; generic "Attendees" entries that match a member count
+  as members, the rest as community. A name listed as a member present that the roster
+  does not know stays among `attendees` as written (most likely a member the roster has not
+  caught up with); only roster matches become `Member`s (GraphQL `Meeting.attendees`).
 - The next meeting is the first not-cancelled event starting after `now`.
 """
 
@@ -97,7 +99,8 @@ def meeting_title(minutes_title: str | None) -> str:
 
 
 def name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """How a name is compared: case, spacing and a GitHub `@` before a login do not count."""
+    return " ".join(name.strip().removeprefix("@").casefold().split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,24 +223,6 @@ class Member:
             last_attended=model.last_attended,
         )
 
-    @classmethod
-    def unlisted(cls, name: str) -> Member:
-        """Someone the minutes list as a member whom the roster does not know."""
-        return cls(
-            name=name,
-            github=None,
-            title=None,
-            affiliation=None,
-            avatar_url=None,
-            joined=None,
-            left=None,
-            current=False,
-            chair=False,
-            chair_terms=[],
-            meetings_attended=0,
-            last_attended=None,
-        )
-
 
 @strawberry.type(description="A committee meeting: scheduled event and minutes, joined by date.")
 class Meeting:
@@ -256,7 +238,10 @@ class Meeting:
     cancel_reason: str | None
     minutes_url: str | None
     recorder: str | None
-    attendee_names: list[str] = strawberry.field(description="Members present, as named.")
+    attendee_names: list[str] = strawberry.field(
+        description="Members present, spelled as in the roster, or as the minutes name them "
+        "when the roster does not know them."
+    )
     absentees: list[str]
     board_attendees: list[str]
     community_attendees: list[str]
@@ -264,14 +249,16 @@ class Meeting:
     proposals_discussed_numbers: list[int]
     proposal_keys: strawberry.Private[list[tuple[str, int]]]
 
-    @strawberry.field(description="Members present, from the roster.")
+    @strawberry.field(
+        description="Members present who are on the roster; attendeeNames also holds the "
+        "names it does not know."
+    )
     def attendees(self, info: Info[Any, None]) -> list[Member]:
+        # A name the roster does not know has no title, dates or attendance to tell: a
+        # Member made up for it would state them falsely (current: false, 0 meetings).
         context: Context = info.context["alesco"]
         members = (context.committee.member_named(name) for name in self.attendee_names)
-        return [
-            Member.from_model(member) if member else Member.unlisted(name)
-            for name, member in zip(self.attendee_names, members, strict=True)
-        ]
+        return [Member.from_model(member) for member in members if member is not None]
 
     @strawberry.field(description="Pull requests the minutes link.")
     def proposals_discussed(self, info: Info[Any, None]) -> list[Proposal]:

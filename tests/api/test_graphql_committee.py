@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from tests.api.test_graphql import graphql
@@ -103,7 +104,21 @@ async def test_nested_queries_run_no_sql_however_many_proposals(client, meetings
     assert many == []
 
 
-async def test_unlisted_member_attendee_is_still_a_member_object(client, engine, meetings):
+@pytest.mark.parametrize(
+    ("listed", "names", "members"),
+    [
+        pytest.param(
+            ["New Person"], ["New Person"], [], id="unknown-name-is-a-name-not-a-made-up-member"
+        ),
+        pytest.param(
+            ["@ann", "New Person"],
+            ["Ann Member", "New Person"],
+            [{"name": "Ann Member", "github": "ann", "current": True, "meetingsAttended": 1}],
+            id="at-login-is-the-roster-member",
+        ),
+    ],
+)
+async def test_attendees_not_on_the_roster(client, engine, meetings, listed, names, members):
     from sqlmodel import Session
 
     from alesco.committee_store import MinutesFile, replace_minutes
@@ -111,7 +126,8 @@ async def test_unlisted_member_attendee_is_still_a_member_object(client, engine,
     from alesco.sync_runs import Origin
     from tests.api.conftest import NOW
 
-    text = "# 2025-02-03\n\n### ALESCo Member Attendees\n\n- New Person\n"
+    people = "".join(f"- {name}\n" for name in listed)
+    text = f"# 2025-02-03\n\n### ALESCo Member Attendees\n\n{people}"
     with Session(engine) as session, session.begin():
         replace_minutes(
             session,
@@ -121,8 +137,10 @@ async def test_unlisted_member_attendee_is_still_a_member_object(client, engine,
         )
     body = await graphql(
         client,
-        '{ meetings(from: "2025-02-03", to: "2025-02-03") { attendees { name github current } } }',
+        """{ meetings(from: "2025-02-03", to: "2025-02-03") {
+          attendeeNames attendees { name github current meetingsAttended } } }""",
     )
-    assert body["data"]["meetings"][0]["attendees"] == [
-        {"name": "New Person", "github": None, "current": False}
-    ]
+    (meeting,) = body["data"]["meetings"]
+    assert meeting == {"attendeeNames": names, "attendees": members}
+    (rest,) = (await client.get("/v1/meetings?from=2025-02-03&to=2025-02-03")).json()["data"]
+    assert rest["attendees"] == names

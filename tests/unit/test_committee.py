@@ -230,6 +230,32 @@ def test_attendees_are_matched_to_the_roster():
     assert (ann.current, ann.chair, bo.current, bo.chair) == (True, True, False, False)
 
 
+@pytest.mark.parametrize(
+    ("written", "section", "spelled"),
+    [
+        pytest.param("@ann", "members", "Ann Member", id="at-login-in-member-section"),
+        pytest.param("@ANN", "others", "Ann Member", id="at-login-in-generic-attendees"),
+        pytest.param(" @ann ", "members", "Ann Member", id="at-login-with-spaces"),
+        pytest.param("ann", "members", "Ann Member", id="bare-login"),
+        pytest.param("@Bobby", "members", "Bo Member", id="at-alias"),
+        pytest.param("@nobody", "members", "@nobody", id="unknown-at-name-kept-as-written"),
+    ],
+)
+def test_github_handles_match_the_roster(written, section, spelled):
+    people = {"members": [written]} if section == "members" else {"others": [written]}
+    committee = build_committee(
+        [], [minutes(date(2026, 1, 8), **people)], ROSTER, [REPO], NOW.date()
+    )
+    (meeting,) = committee.meetings
+    assert meeting.attendees == (spelled,)
+    assert meeting.community_attendees == ()
+    attended = {m.name: m.meetings_attended for m in committee.members}
+    assert attended == {
+        "Ann Member": int(spelled == "Ann Member"),
+        "Bo Member": int(spelled == "Bo Member"),
+    }
+
+
 def test_links_only_to_configured_repositories_and_next_vote():
     upcoming = event("e", datetime(2026, 10, 15, 14, tzinfo=UTC))
     cancelled = event("c", datetime(2026, 10, 12, 14, tzinfo=UTC), cancelled=True)
