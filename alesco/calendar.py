@@ -12,14 +12,25 @@ Indico's `SUMMARY` suffix ` [Cancelled]` (its only cancellation signal in ICS).
 
 Both give the same UID for an Indico event (`indico-event-<id>@<host>`), so switching a
 deployment from one source to the other keeps every meeting's identity.
+
+An occurrence of a recurring iCalendar series is identified by its UID and the date it
+was first scheduled for (its RECURRENCE-ID, on the clock of the series' DTSTART):
+`uid#20270114`. Moving one occurrence (an override VEVENT with RECURRENCE-ID) or shifting
+the whole series' time (DTSTART 23:00 → 22:30) keeps every occurrence the same meeting,
+where an identity from the exact start instant turned each move into a new meeting and a
+"cancelled" ghost of the old one. The date is the series' own, not UTC's: a winter
+meeting at 18:30 in New York moved to 19:30 crosses midnight in UTC, not in New York.
+Only a series with several occurrences on one day adds their original time
+(`uid#20270114T230000`). Indico events have no series: their UIDs are untouched.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -132,14 +143,82 @@ def _tz_name(value: date | datetime) -> str | None:
     return str(key) if key else ("UTC" if value.utcoffset() == timedelta(0) else None)
 
 
-def _occurrence_uid(component: icalendar.Event, recurring: bool) -> str:
+def _uid(component: icalendar.Component) -> str:
     uid = str(component.get("UID") or "")
     if not uid:
         raise MalformedUpstream("iCalendar: VEVENT without a UID")
-    if not recurring:
-        return uid
-    start = _as_instant(component.decoded("DTSTART"))
-    return f"{uid}#{start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    return uid
+
+
+def _series_zones(calendar: icalendar.Calendar) -> dict[str, tzinfo | None]:
+    """The recurring series by UID, each with the zone of its DTSTART (None: floating or
+    all-day), where its occurrences' dates are counted."""
+    zones: dict[str, tzinfo | None] = {}
+    for component in calendar.walk("VEVENT"):
+        if component.get("RRULE") or component.get("RDATE"):
+            start = component.decoded("DTSTART")
+            zones[_uid(component)] = start.tzinfo if isinstance(start, datetime) else None
+    for component in calendar.walk("VEVENT"):
+        if component.get("RECURRENCE-ID"):  # an override, its series perhaps not shown
+            zones.setdefault(_uid(component), None)
+    return zones
+
+
+def _scheduled_for(component: icalendar.Component, series_zone: tzinfo | None) -> date | datetime:
+    """When the occurrence was first scheduled (RECURRENCE-ID, however it has moved since),
+    on the clock of its series."""
+    key = "RECURRENCE-ID" if component.get("RECURRENCE-ID") else "DTSTART"
+    value: date | datetime = component.decoded(key)
+    if isinstance(value, datetime) and value.tzinfo is not None and series_zone is not None:
+        return value.astimezone(series_zone)
+    return value
+
+
+def _occurrence_uids(
+    components: Sequence[icalendar.Component], series: Mapping[str, tzinfo | None]
+) -> list[str]:
+    """Each occurrence's identity: its UID, plus for a series the date it was first
+    scheduled for, in the series' own zone (`uid#20270114`); the time joins only when a
+    series has several occurrences that day (`uid#20270114T230000`). Moving one occurrence
+    (RECURRENCE-ID) or the whole series' time keeps every occurrence the same meeting."""
+    keys: list[tuple[str, date, datetime | None]] = []
+    for component in components:
+        uid = _uid(component)
+        if uid not in series:
+            keys.append((uid, date.min, None))
+            continue
+        scheduled = _scheduled_for(component, series[uid])
+        if isinstance(scheduled, datetime):
+            keys.append((uid, scheduled.date(), scheduled))
+        else:
+            keys.append((uid, scheduled, None))
+    per_day = Counter((uid, day) for uid, day, _ in keys)
+    return [
+        uid
+        if uid not in series
+        else f"{uid}#{day:%Y%m%d}"
+        + (f"T{clock:%H%M%S}" if clock is not None and per_day[uid, day] > 1 else "")
+        for uid, day, clock in keys
+    ]
+
+
+_OCCURRENCE_TIME = re.compile(r"(#\d{8})T\d{6}$")
+_LEGACY_OCCURRENCE = re.compile(r"^(?P<uid>.+)#(?P<instant>\d{8}T\d{6}Z)$")
+
+
+def occurrence_day(uid: str) -> str:
+    """An occurrence's identity without the time a busy day adds (`uid#20270114`)."""
+    return _OCCURRENCE_TIME.sub(r"\1", uid)
+
+
+def renamed_occurrence(stored_uid: str, timezone: str | None) -> str | None:
+    """The identity a stored occurrence of the old scheme (`uid#<start in UTC>`) has now:
+    its UID and local date (`uid#20270114`); None for any other UID."""
+    match = _LEGACY_OCCURRENCE.match(stored_uid)
+    if match is None:
+        return None
+    instant = datetime.strptime(match["instant"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return f"{match['uid']}#{instant.astimezone(zone(timezone)):%Y%m%d}"
 
 
 def parse_icalendar(text: str | bytes, window_start: date, window_end: date) -> list[CalendarEvent]:
@@ -149,13 +228,9 @@ def parse_icalendar(text: str | bytes, window_start: date, window_end: date) -> 
         occurrences = recurring_ical_events.of(calendar).between(window_start, window_end)
     except (ValueError, KeyError, recurring_ical_events.InvalidCalendar) as error:
         raise MalformedUpstream(f"iCalendar: unreadable feed ({error})") from error
-    recurring_uids = {
-        str(component.get("UID"))
-        for component in calendar.walk("VEVENT")
-        if component.get("RRULE") or component.get("RDATE")
-    }
+    uids = _occurrence_uids(occurrences, _series_zones(calendar))
     events = []
-    for component in occurrences:
+    for uid, component in zip(uids, occurrences, strict=True):
         start = component.decoded("DTSTART")
         end = component.decoded("DTEND") if component.get("DTEND") else None
         summary = str(component.get("SUMMARY") or "Meeting")
@@ -164,7 +239,7 @@ def parse_icalendar(text: str | bytes, window_start: date, window_end: date) -> 
         cancelled = status == "CANCELLED" or suffix is not None
         events.append(
             CalendarEvent(
-                uid=_occurrence_uid(component, str(component.get("UID")) in recurring_uids),
+                uid=uid,
                 title=_NOT_HAPPENING_SUFFIX.sub("", summary).strip() or "Meeting",
                 starts_at=_as_instant(start).astimezone(UTC),
                 ends_at=_as_instant(end).astimezone(UTC) if end is not None else None,

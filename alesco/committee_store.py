@@ -2,7 +2,9 @@
 
 Each `replace_*` runs inside its sync's transaction and bumps the data version only when
 the content changed. A scheduled event that vanishes upstream is kept, marked cancelled
-("no longer listed upstream"), never silently deleted.
+("no longer listed upstream"), never silently deleted. Occurrences of iCalendar series
+stored under their old identity (`uid#<start in UTC>`) are replaced by the same occurrence
+under its new one (`uid#<local date>`), not kept as cancelled copies.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from alesco.calendar import CalendarEvent
+from alesco.calendar import CalendarEvent, occurrence_day, renamed_occurrence
 from alesco.committee import Committee, MinutesDocument, build_committee
 from alesco.data_version import bump_data_version
 from alesco.minutes import Attendee, Minutes, PullLink
@@ -78,9 +80,10 @@ def replace_calendar(
     """Store `events`, the whole upstream listing for `window`; stored events inside the
     window that upstream no longer lists stay, marked cancelled."""
     rows = {event.uid: _event_columns(event, origin, removed=False) for event in events}
+    listed_days = {occurrence_day(uid) for uid in rows}
     for row in session.exec(select(CalendarEventRow)):
-        if row.uid in rows:
-            continue
+        if row.uid in rows or renamed_occurrence(row.uid, row.timezone) in listed_days:
+            continue  # listed, under the identity it has now
         inside = window[0] <= row.starts_at <= window[1]
         rows[row.uid] = _event_columns(_event(row), Origin(row.origin), removed=inside) | (
             {} if inside else {"removed_upstream": row.removed_upstream}

@@ -7,7 +7,8 @@
   like Indico's encoder. Bad parameters answer 400 `{"message": ...}` as Indico does,
   including the unencoded-`+` pitfall (`to=+30d` arrives as " 30d").
 - `GET /export/categ/{id}.ics`: one VEVENT per event, UTC times, `UID:indico-event-N@host`,
-  a label as a ` [Cancelled]` SUMMARY suffix (Indico's only cancellation signal in ICS).
+  a label as a ` [Cancelled]` SUMMARY suffix (Indico's only cancellation signal in ICS);
+  or, when `calendar_text` is set, that body: any iCalendar feed (series, overrides).
 Deleted events simply vanish; a label with `is_event_not_happening` marks cancellation.
 """
 
@@ -53,6 +54,7 @@ class FakeIndico:
     failures: list[int] = field(default_factory=list)
     corrupt_dates: bool = False  # a fault switch: every startDate becomes unreadable
     malformed: int = 0  # a fault switch: the next N exports are 200 with a truncated body
+    calendar_text: bytes | None = None  # any iCalendar feed (RRULE...) served as the `.ics`
 
     @property
     def app(self) -> Starlette:
@@ -113,7 +115,8 @@ class FakeIndico:
         if request.query_params.get("order") == "start":
             events.sort(key=lambda event: event.starts_at)
         if extension == "ics":
-            return Response(_calendar(events), media_type="text/calendar; charset=utf-8")
+            body = self.calendar_text or _calendar(events)
+            return Response(body, media_type="text/calendar; charset=utf-8")
         body = {
             "count": len(events),
             "additionalInfo": {"eventCategories": [], "moreFutureEvents": False},

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from alesco.committee_store import load_committee
-from alesco.sync_runs import Outcome
+from alesco.calendar import CalendarEvent
+from alesco.committee_store import load_committee, replace_calendar
+from alesco.sync_runs import Origin, Outcome
 from ingest.meetings_sync import sync_meetings
 from tests.conftest import make_settings
+from tests.unit.test_calendar import WEEKLY_UIDS, moved, series
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 REPOS = ("AlmaLinux/ALESCo",)
@@ -121,3 +123,58 @@ async def test_failures_keep_the_last_good_schedule(indico, engine, database_url
     report = await sync_meetings(config, engine, lambda: NOW)
     assert (report.outcome, report.reason) == (Outcome.FAILED, reason)
     assert committee(engine).meetings == before
+
+
+@pytest.mark.parametrize(
+    ("after", "dates"),
+    [
+        pytest.param(
+            series(*moved(";TZID=America/New_York:20270114T230000", "20270115T210000")),
+            ["2027-01-07", "2027-01-15", "2027-01-21", "2027-01-28"],
+            id="one-occurrence-moved",
+        ),
+        pytest.param(
+            series(start="20270107T223000"),
+            ["2027-01-07", "2027-01-14", "2027-01-21", "2027-01-28"],
+            id="whole-series-shifted",
+        ),
+    ],
+)
+async def test_a_moved_occurrence_stays_one_meeting(indico, engine, database_url, after, dates):
+    config = settings(database_url, indico, ics=True)
+    indico.fake.calendar_text = series()
+    await sync_meetings(config, engine, lambda: NOW)
+    indico.fake.calendar_text = after
+    report = await sync_meetings(config, engine, lambda: NOW)
+    assert report.changed is True
+    meetings = committee(engine).meetings
+    assert [(m.id, m.event_uid) for m in meetings] == list(zip(dates, WEEKLY_UIDS, strict=True))
+    assert not any(m.cancelled for m in meetings)
+
+
+async def test_occurrences_stored_under_the_old_identity_leave_no_ghosts(
+    indico, engine, database_url
+):
+    """Before local-date identities, an occurrence was `uid#<start in UTC>`."""
+    old = [
+        CalendarEvent(
+            f"series@example.org#202701{day:02}T040000Z",
+            "ALESCo meeting",
+            datetime(2027, 1, day, 4, tzinfo=UTC),
+            datetime(2027, 1, day, 5, tzinfo=UTC),
+            "America/New_York",
+            None,
+            None,
+            False,
+            None,
+        )
+        for day in (8, 15, 22, 29)
+    ]
+    window = (NOW - timedelta(days=30), NOW + timedelta(days=400))
+    with Session(engine) as session, session.begin():
+        replace_calendar(session, old, window, Origin.UPSTREAM, NOW)
+    indico.fake.calendar_text = series()
+    await sync_meetings(settings(database_url, indico, ics=True), engine, lambda: NOW)
+    meetings = committee(engine).meetings
+    assert [m.event_uid for m in meetings] == WEEKLY_UIDS
+    assert not any(m.cancelled for m in meetings)

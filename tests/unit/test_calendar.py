@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from alesco.calendar import parse_icalendar, parse_indico_export
+from alesco.calendar import (
+    occurrence_day,
+    parse_icalendar,
+    parse_indico_export,
+    renamed_occurrence,
+)
 from alesco.errors import MalformedUpstream
 
 INDICO = Path(__file__).parent.parent / "data" / "indico"
@@ -169,3 +174,103 @@ def test_recurring_events_expand_with_their_time_zone():
 def test_unreadable_feed():
     with pytest.raises(MalformedUpstream):
         parse_icalendar(b"this is not a calendar", *WINDOW)
+
+
+def series(*extra: str, start: str = "20270107T230000", rule: str = "FREQ=WEEKLY;COUNT=4"):
+    """A weekly series at 23:00 in New York (04:00 UTC the next day), with extra lines."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Example//EN",
+        "BEGIN:VEVENT",
+        "UID:series@example.org",
+        "SUMMARY:ALESCo meeting",
+        f"DTSTART;TZID=America/New_York:{start}",
+        "DURATION:PT1H",
+        f"RRULE:{rule}",
+        "END:VEVENT",
+        *extra,
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def moved(recurrence_id: str, start: str) -> tuple[str, ...]:
+    return (
+        "BEGIN:VEVENT",
+        "UID:series@example.org",
+        f"RECURRENCE-ID{recurrence_id}",
+        "SUMMARY:ALESCo meeting",
+        f"DTSTART;TZID=America/New_York:{start}",
+        "DURATION:PT1H",
+        "END:VEVENT",
+    )
+
+
+WEEKLY_UIDS = [f"series@example.org#202701{day:02}" for day in (7, 14, 21, 28)]
+
+
+@pytest.mark.parametrize(
+    ("feed", "uids", "second_start"),
+    [
+        pytest.param(series(), WEEKLY_UIDS, datetime(2027, 1, 15, 4, tzinfo=UTC), id="unchanged"),
+        pytest.param(
+            series(*moved(";TZID=America/New_York:20270114T230000", "20270115T210000")),
+            WEEKLY_UIDS,
+            datetime(2027, 1, 16, 2, tzinfo=UTC),
+            id="one-occurrence-moved-keeps-its-identity",
+        ),
+        pytest.param(
+            series(*moved(":20270115T040000Z", "20270114T220000")),
+            WEEKLY_UIDS,
+            datetime(2027, 1, 15, 3, tzinfo=UTC),
+            id="recurrence-id-in-utc-counts-on-the-series-clock",
+        ),
+        pytest.param(
+            series(start="20270107T223000"),
+            WEEKLY_UIDS,
+            datetime(2027, 1, 15, 3, 30, tzinfo=UTC),
+            id="whole-series-shifted-keeps-every-identity",
+        ),
+        pytest.param(
+            series(start="20270107T193000"),
+            WEEKLY_UIDS,
+            datetime(2027, 1, 15, 0, 30, tzinfo=UTC),
+            id="shift-across-utc-midnight-keeps-every-identity",
+        ),
+        pytest.param(
+            series(start="20270107T090000", rule="FREQ=DAILY;BYHOUR=9,15;COUNT=4"),
+            [
+                "series@example.org#20270107T090000",
+                "series@example.org#20270107T150000",
+                "series@example.org#20270108T090000",
+                "series@example.org#20270108T150000",
+            ],
+            datetime(2027, 1, 7, 20, tzinfo=UTC),
+            id="several-a-day-add-their-original-time",
+        ),
+    ],
+)
+def test_recurring_occurrences_keep_their_identity_when_moved(feed, uids, second_start):
+    events = parse_icalendar(feed, date(2027, 1, 1), date(2027, 2, 1))
+    assert sorted(e.uid for e in events) == uids
+    assert events[1].starts_at == second_start
+    assert not any(e.cancelled for e in events)
+
+
+@pytest.mark.parametrize(
+    ("stored", "timezone", "renamed"),
+    [
+        pytest.param(
+            "series@example.org#20270115T040000Z",
+            "America/New_York",
+            "series@example.org#20270114",
+            id="old-scheme-to-local-date",
+        ),
+        pytest.param("series@example.org#20270114", "America/New_York", None, id="new-scheme"),
+        pytest.param("indico-event-201@events.almalinux.org", "UTC", None, id="not-a-series"),
+    ],
+)
+def test_occurrences_stored_under_the_old_scheme_are_renamed(stored, timezone, renamed):
+    assert renamed_occurrence(stored, timezone) == renamed
+    assert occurrence_day("series@example.org#20270107T150000") == "series@example.org#20270107"
