@@ -8,7 +8,9 @@ event's own), `url`, `location`, `roomFullname`/`room`, and `label` whose
 
 iCalendar: parsed with `icalendar`; recurring events are expanded inside a window with
 `recurring-ical-events`; `TZID` is honoured. Cancellation is `STATUS:CANCELLED`, or
-Indico's `SUMMARY` suffix ` [Cancelled]` (its only cancellation signal in ICS).
+Indico's `SUMMARY` suffix ` [Cancelled]` (its only cancellation signal in ICS). An all-day
+event (`DTSTART;VALUE=DATE`) stays all-day: a meeting on that calendar date, time unknown,
+never a meeting at midnight UTC (which is the day before anywhere west of Greenwich).
 
 Both give the same UID for an Indico event (`indico-event-<id>@<host>`), so switching a
 deployment from one source to the other keeps every meeting's identity.
@@ -54,10 +56,13 @@ class CalendarEvent:
     location: str | None
     cancelled: bool
     cancel_reason: str | None
+    all_day: bool = False  # a date without a time: `starts_at` is its midnight in UTC
 
     @property
     def local_date(self) -> date:
         """The meeting's date where it is held: what minutes call it."""
+        if self.all_day:
+            return self.starts_at.astimezone(UTC).date()
         return self.starts_at.astimezone(zone(self.timezone)).date()
 
 
@@ -131,9 +136,11 @@ def parse_indico_export(body: object, base_url: str) -> list[CalendarEvent]:
 
 
 def _as_instant(value: date | datetime) -> datetime:
+    """A DTSTART/DTEND as a UTC instant; an all-day event's date as its midnight in UTC,
+    which only orders and windows it: the event stays all-day (`CalendarEvent.all_day`)."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.combine(value, time(0), UTC)  # an all-day event: its date, at midnight UTC
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    return datetime.combine(value, time(0), UTC)
 
 
 def _tz_name(value: date | datetime) -> str | None:
@@ -241,8 +248,8 @@ def parse_icalendar(text: str | bytes, window_start: date, window_end: date) -> 
             CalendarEvent(
                 uid=uid,
                 title=_NOT_HAPPENING_SUFFIX.sub("", summary).strip() or "Meeting",
-                starts_at=_as_instant(start).astimezone(UTC),
-                ends_at=_as_instant(end).astimezone(UTC) if end is not None else None,
+                starts_at=_as_instant(start),
+                ends_at=_as_instant(end) if end is not None else None,
                 timezone=_tz_name(start),
                 url=str(component.get("URL")) if component.get("URL") else None,
                 location=str(component.get("LOCATION")).strip() or None
@@ -250,6 +257,7 @@ def parse_icalendar(text: str | bytes, window_start: date, window_end: date) -> 
                 else None,
                 cancelled=cancelled,
                 cancel_reason=suffix.group(1).capitalize() if suffix else None,
+                all_day=not isinstance(start, datetime),
             )
         )
     return sorted(events, key=lambda event: (event.starts_at, event.uid))

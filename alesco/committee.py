@@ -16,6 +16,8 @@ members (roster plus attendance and chair), and the links between them and propo
   as members, the rest as community. A name listed as a member present that the roster
   does not know stays among `attendees` as written (most likely a member the roster has not
   caught up with); only roster matches become `Member`s (GraphQL `Meeting.attendees`).
+- An all-day event (iCalendar `VALUE=DATE`) is a meeting on its date with no time, like
+  minutes without an event, but scheduled: it can be the next meeting from the day before.
 - The next meeting is the first not-cancelled event starting after `now`.
 """
 
@@ -25,7 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from alesco.calendar import CalendarEvent
 from alesco.lifecycle import Stage
@@ -90,6 +92,11 @@ class Member:
     last_attended: date | None
 
 
+def _when(meeting: Meeting) -> tuple[datetime, str]:
+    """Orders meetings by start; one without a time (all-day) from its date's midnight UTC."""
+    return (meeting.starts_at or datetime.combine(meeting.date, time.min, UTC), meeting.id)
+
+
 def meeting_title(minutes_title: str | None) -> str:
     """A meeting's title from its minutes' title: "ALESCo Meeting Minutes (2025-04-16)"
     names the meeting "ALESCo Meeting"."""
@@ -120,10 +127,12 @@ class Committee:
         ]
 
     def next_meeting(self, now: datetime) -> Meeting | None:
+        """The first scheduled, not cancelled meeting still ahead (an all-day one counts
+        from its date, as `status` does)."""
         upcoming = [
-            m for m in self.meetings if m.starts_at and m.starts_at > now and not m.cancelled
+            m for m in self.meetings if m.event_uid is not None and m.status(now) == "upcoming"
         ]
-        return min(upcoming, key=lambda m: (m.starts_at, m.id), default=None)
+        return min(upcoming, key=_when, default=None)
 
     def member_named(self, name: str) -> Member | None:
         key = name_key(name)
@@ -224,8 +233,8 @@ def _meeting(
         id=meeting_id,
         date=day,
         title=event.title if event else meeting_title(main.title if main else None),
-        starts_at=event.starts_at if event else None,
-        ends_at=event.ends_at if event else None,
+        starts_at=event.starts_at if event and not event.all_day else None,
+        ends_at=event.ends_at if event and not event.all_day else None,
         timezone=event.timezone if event else None,
         url=event.url if event else None,
         location=event.location if event else None,

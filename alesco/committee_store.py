@@ -53,6 +53,7 @@ def _event_columns(event: CalendarEvent, origin: Origin, removed: bool) -> dict[
         "cancel_reason": (event.cancel_reason or VANISHED) if removed else event.cancel_reason,
         "removed_upstream": removed,
         "origin": origin.value,
+        "all_day": event.all_day,
     }
 
 
@@ -67,6 +68,7 @@ def _event(row: CalendarEventRow) -> CalendarEvent:
         location=row.location,
         cancelled=row.cancelled,
         cancel_reason=row.cancel_reason,
+        all_day=row.all_day,
     )
 
 

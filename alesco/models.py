@@ -180,6 +180,7 @@ class CalendarEventRow(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     removed_upstream: bool = False
     origin: str = Field(max_length=20)
+    all_day: bool = False  # a date only: `starts_at` is its midnight in UTC
 
 
 class MinutesRow(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -174,3 +174,55 @@ async def test_bad_meeting_parameters(client, meetings, path, parameter):
     response = await client.get(path)
     assert response.status_code == 400
     assert response.json()["invalid-params"][0]["name"] == parameter
+
+
+@pytest.mark.parametrize(
+    ("all_day", "starts_at", "dtstart"),
+    [
+        pytest.param(True, None, date(2025, 3, 10), id="all-day-served-without-a-time"),
+        pytest.param(
+            False,
+            "2025-03-10T00:00:00Z",
+            datetime(2025, 3, 10, tzinfo=UTC),
+            id="timed-at-midnight-keeps-its-time",
+        ),
+    ],
+)
+async def test_all_day_events_are_served_without_a_time(
+    client, engine, committee, all_day, starts_at, dtstart
+):
+    from sqlmodel import Session
+
+    from alesco.calendar import CalendarEvent
+    from alesco.committee_store import replace_calendar
+    from alesco.sync_runs import Origin
+    from tests.api.conftest import NOW
+
+    start = datetime(2025, 3, 10, tzinfo=UTC)
+    offsite = CalendarEvent(
+        "offsite@example.org",
+        "Offsite",
+        start,
+        start + timedelta(days=1),
+        None if all_day else "UTC",
+        None,
+        None,
+        False,
+        None,
+        all_day=all_day,
+    )
+    with Session(engine) as session, session.begin():
+        window = (NOW - timedelta(days=400), NOW + timedelta(days=400))
+        replace_calendar(session, [offsite], window, Origin.UPSTREAM, NOW)
+    (meeting,) = (await client.get("/v1/meetings")).json()["data"]
+    assert (meeting["id"], meeting["date"], meeting["starts_at"]) == (
+        "2025-03-10",
+        "2025-03-10",
+        starts_at,
+    )
+    assert meeting["ends_at"] == (None if all_day else "2025-03-11T00:00:00Z")
+    assert (await client.get("/v1/meetings/next")).json()["data"]["id"] == "2025-03-10"
+    calendar = icalendar.Calendar.from_ical((await client.get("/v1/meetings.ics")).content)
+    (served,) = calendar.walk("VEVENT")
+    assert str(served["UID"]) == "alesco-offsite@example.org"
+    assert served.decoded("DTSTART") == dtstart

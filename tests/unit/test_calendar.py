@@ -274,3 +274,51 @@ def test_recurring_occurrences_keep_their_identity_when_moved(feed, uids, second
 def test_occurrences_stored_under_the_old_scheme_are_renamed(stored, timezone, renamed):
     assert renamed_occurrence(stored, timezone) == renamed
     assert occurrence_day("series@example.org#20270107T150000") == "series@example.org#20270107"
+
+
+def one_event(*lines: str) -> bytes:
+    body = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Example//EN", "BEGIN:VEVENT"]
+    body += ["UID:e@example.org", "SUMMARY:Offsite", *lines, "END:VEVENT", "END:VCALENDAR"]
+    return ("\r\n".join(body) + "\r\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("feed", "all_day", "local_date", "uids"),
+    [
+        pytest.param(
+            one_event("DTSTART;VALUE=DATE:20270210", "DTEND;VALUE=DATE:20270211"),
+            True,
+            date(2027, 2, 10),
+            ["e@example.org"],
+            id="all-day-stays-all-day-on-its-calendar-date",
+        ),
+        pytest.param(
+            one_event("DTSTART;VALUE=DATE:20270210"),
+            True,
+            date(2027, 2, 10),
+            ["e@example.org"],
+            id="all-day-without-an-end",
+        ),
+        pytest.param(
+            one_event("DTSTART;VALUE=DATE:20270210", "RRULE:FREQ=WEEKLY;COUNT=2"),
+            True,
+            date(2027, 2, 10),
+            ["e@example.org#20270210", "e@example.org#20270217"],
+            id="all-day-series",
+        ),
+        pytest.param(
+            one_event("DTSTART;TZID=America/New_York:20270210T000000"),
+            False,
+            date(2027, 2, 10),
+            ["e@example.org"],
+            id="midnight-is-a-time",
+        ),
+    ],
+)
+def test_all_day_events(feed, all_day, local_date, uids):
+    events = parse_icalendar(feed, date(2027, 1, 1), date(2027, 3, 1))
+    assert [e.uid for e in events] == uids
+    assert {e.all_day for e in events} == {all_day}
+    assert events[0].local_date == local_date
+    if all_day:
+        assert events[0].timezone is None

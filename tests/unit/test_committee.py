@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -254,6 +255,42 @@ def test_github_handles_match_the_roster(written, section, spelled):
         "Ann Member": int(spelled == "Ann Member"),
         "Bo Member": int(spelled == "Bo Member"),
     }
+
+
+FEB_10 = date(2027, 2, 10)
+
+
+def all_day(uid: str, day: date, cancelled: bool = False) -> CalendarEvent:
+    start = datetime.combine(day, datetime.min.time(), UTC)
+    return replace(event(uid, start, timezone=None, cancelled=cancelled), all_day=True)
+
+
+@pytest.mark.parametrize(
+    ("now", "next_uid"),
+    [
+        pytest.param(datetime(2027, 2, 9, 23, tzinfo=UTC), "offsite", id="next-the-day-before"),
+        pytest.param(datetime(2027, 2, 10, 1, tzinfo=UTC), "later", id="past-on-its-day"),
+        pytest.param(datetime(2027, 2, 1, tzinfo=UTC), "offsite", id="before-a-later-timed-one"),
+    ],
+)
+def test_an_all_day_event_is_a_meeting_without_a_time(now, next_uid):
+    later = event("later", datetime(2027, 2, 11, 14, tzinfo=UTC))
+    committee = build_committee(
+        [later, all_day("offsite", FEB_10), all_day("off", FEB_10 - timedelta(1), True)],
+        [minutes(FEB_10)],
+        ROSTER,
+        [REPO],
+        now.date(),
+    )
+    meeting = committee.meeting("2027-02-10")
+    assert (meeting.event_uid, meeting.starts_at, meeting.ends_at, meeting.timezone) == (
+        "offsite",
+        None,
+        None,
+        None,
+    )
+    assert meeting.minutes_url == "https://wiki/2027-02-10"
+    assert committee.next_meeting(now).event_uid == next_uid
 
 
 def test_links_only_to_configured_repositories_and_next_vote():
