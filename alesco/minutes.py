@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _PULL_URL = re.compile(
     r"https?://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/pulls?/(\d+)", re.IGNORECASE
 )
@@ -367,9 +367,14 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, text[match.end() :]
 
 
+def _normalised(text: str) -> str:
+    """Without a byte-order mark (Windows editors write one) and with LF line ends only."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_minutes(text: str, path: str) -> Minutes:
     """Read one minutes file; missing parts are empty and explained in `warnings`."""
-    front, body = _front_matter(text.replace("\r\n", "\n"))
+    front, body = _front_matter(_normalised(text))
     tokens = _MARKDOWN.parse(body)
     headings = _headings(tokens)
     title = next((heading for level, heading in headings if level == 1), front.get("title"))

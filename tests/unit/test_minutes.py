@@ -461,6 +461,57 @@ def test_attendance_table_with_roles():
     assert minutes.absentees == (Attendee("Di Member"),)
 
 
+@dataclass
+class Probe:
+    """What a file of an unseen layout must yield; every field is checked."""
+
+    members: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    board: list[str] = field(default_factory=list)
+    community: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    recorder: str | None = None
+    prs: list[int] = field(default_factory=list)
+    meeting_date: date | None = date(2026, 9, 24)
+    warnings: list[str] = field(default_factory=list)
+
+
+UNSEEN_LAYOUTS = [
+    pytest.param(
+        "\ufeff---\r\ndate: 2026-09-24\r\n---\r\n\r\n## Attendees\r\n\r\n- Ann Member\r\n"
+        "- Bo Member\r\n\r\n## Decisions\r\n\r\n1. Ship it\r\n",
+        Probe(other=["Ann Member", "Bo Member"], decisions=["Ship it"]),
+        id="bom-and-crlf-front-matter",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\r## Attendees\r- Ann Member\r",
+        Probe(other=["Ann Member"]),
+        id="bare-cr-line-ends",
+    ),
+    pytest.param(
+        "---\ndate: 2026-09-24\n---",
+        Probe(warnings=["no attendance section found"]),
+        id="front-matter-alone-without-final-newline",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNSEEN_LAYOUTS)
+def test_unseen_layouts(text, expected):
+    minutes = parse_minutes(text, "minutes/weekly.md")
+    assert [a.name for a in minutes.member_attendees] == expected.members
+    assert [a.name for a in minutes.absentees] == expected.absent
+    assert [a.name for a in minutes.board_attendees] == expected.board
+    assert [a.name for a in minutes.community_attendees] == expected.community
+    assert [a.name for a in minutes.other_attendees] == expected.other
+    assert list(minutes.decisions) == expected.decisions
+    assert minutes.recorder == expected.recorder
+    assert [link.number for link in minutes.pull_links if link.repo == ALESCO] == expected.prs
+    assert minutes.date == expected.meeting_date
+    assert list(minutes.warnings) == expected.warnings
+
+
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
