@@ -4,9 +4,11 @@ which pull requests were discussed (pure).
 The file is parsed with markdown-it into blocks (list items and paragraph lines), each under
 the headings that contain it. A block's role comes from the innermost heading that says what
 it is: member attendees ("ALESCo Member Attendees", "Attendance" under "Members"), people
-unable to attend, board attendees, community attendees, decisions. Attendee sections named
-only "Attendees" / "Present" go to `other_attendees`, which the roster sorts into members and
-others later. Inline forms such as `**Present:** A, B and C` count too.
+unable to attend, board attendees, community attendees, decisions ("Decisions", "Resolved",
+"Agreed", "Outcomes", "Votes"). Attendee sections named only "Attendees" / "Present" go to
+`other_attendees`, which the roster sorts into members and others later. A bold line such as
+`**Decisions:**` alone acts as a heading; inline forms such as `**Present:** A, B and C` count
+too.
 
 The real files vary (tests/data/minutes): numbered or bulleted decisions with sub-bullets
 (only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
@@ -46,6 +48,9 @@ _LABELLED_LINE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z /-]{2,40}?)\s*:\s*(?P<v
 _NOTE = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
 _PLACEHOLDER = re.compile(
     r"^(?:n/?a|none|nobody|no ?one|-+|—|tbd|no\b.*\battendees?|none present)\.?$", re.I
+)
+_DECISION_WORDS = re.compile(
+    r"decision|resolution|\b(?:resolved|agreed|agreements?|outcomes?|votes|vot(?:e|ing) results?)\b"
 )
 _DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
 _IGNORED_FILES = frozenset({"index.md", "readme.md", "_index.md", "template.md"})
@@ -91,7 +96,8 @@ class Minutes:
 
 @dataclass
 class _Block:
-    """A top-level list item or a paragraph line, with the headings it sits under."""
+    """A top-level list item or a paragraph line, with the headings it sits under; a block
+    with no text marks a heading, so that an empty section still counts as present."""
 
     text: str
     headings: tuple[str, ...]
@@ -194,6 +200,7 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
             level = int(token.tag[1])
             headings = [h for h in headings if h[0] < level]
             headings.append((level, _plain(tokens[index + 1]).strip()))
+            yield _Block("", tuple(text for _, text in headings), in_list=False)
         elif token.type == "table_open":
             header, rows, index = _table_rows(tokens, index)
             yield from _table_blocks(header, rows, path)
@@ -210,6 +217,7 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
             if list_depth == 0 and (label := _pseudo_heading(token)) is not None:
                 headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
                 headings.append((PSEUDO_HEADING_LEVEL, label))
+                yield _Block("", tuple(text for _, text in headings), in_list=False)
             elif list_depth == 0 and text.strip().endswith(":"):
                 # A lead-in sentence ("Discussed policy for ...:") starts new prose.
                 headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
@@ -227,12 +235,12 @@ def _classify(heading: str) -> Role | None:
     text = re.sub(r"[^a-z ]+", " ", heading.lower())
     if re.search(r"unable|absent|regrets|apolog|not present|excused", text):
         return Role.ABSENT
+    if _DECISION_WORDS.search(text):  # before board: "Board resolutions" are decisions
+        return Role.DECISIONS
     if "board" in text:
         return Role.BOARD
     if re.search(r"community|guest|visitor|observer", text):
         return Role.COMMUNITY
-    if re.search(r"decision|resolution", text):
-        return Role.DECISIONS
     if "member" in text:
         return Role.MEMBERS
     if re.search(r"attendance|attendees|present|participants|roll call", text):
@@ -272,6 +280,11 @@ def _split_names(value: str) -> list[str]:
 def _collect(blocks: Iterator[_Block]) -> _Collected:
     collected = _Collected()
     for block in blocks:
+        role = _role_of(block.headings)
+        if role is not None:
+            collected.seen.add(role)
+        if not block.text:
+            continue
         if not block.in_list:
             if match := _RECORDER.match(block.text) or _RECORDER_LABEL.match(block.text):
                 collected.recorder = match.group("name").strip()
@@ -280,16 +293,15 @@ def _collect(blocks: Iterator[_Block]) -> _Collected:
                 collected.editors = tuple(_split_names(match.group("names")))
                 continue
             labelled = _LABELLED_LINE.match(block.text)
-            if labelled and (role := _classify(labelled.group("label"))) is not None:
-                collected.seen.add(role)
+            if labelled and (named := _classify(labelled.group("label"))) is not None:
+                collected.seen.add(named)
                 values = (
                     [labelled.group("value")]
-                    if role == Role.DECISIONS
+                    if named == Role.DECISIONS
                     else _split_names(labelled.group("value"))
                 )
-                collected.roles[role].extend(values)
+                collected.roles[named].extend(values)
                 continue
-        role = _role_of(block.headings)
         if role is None:
             if _DECISION_PREFIX.match(block.text):
                 collected.fallback_decisions.append(_DECISION_PREFIX.sub("", block.text))
@@ -304,18 +316,6 @@ def _headings(tokens: list[Token]) -> list[tuple[int, str]]:
         for index, token in enumerate(tokens)
         if token.type == "heading_open"
     ]
-
-
-def _section_roles(headings: list[tuple[int, str]]) -> set[Role]:
-    """Roles that have a section, even an empty one (e.g. "### Unable to attend")."""
-    roles: set[Role] = set()
-    path: list[tuple[int, str]] = []
-    for level, text in headings:
-        path = [*(entry for entry in path if entry[0] < level), (level, text)]
-        role = _role_of(tuple(heading for _, heading in path))
-        if role is not None:
-            roles.add(role)
-    return roles
 
 
 def _date_in(text: str | None) -> date | None:
@@ -388,7 +388,6 @@ def parse_minutes(text: str, path: str) -> Minutes:
     if meeting_date is None:
         warnings.append("no meeting date in the file name or title")
     collected = _collect(_blocks(tokens))
-    collected.seen |= _section_roles(headings)
     roles = collected.roles
     if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
         warnings.append("no attendance section found")

@@ -494,6 +494,56 @@ UNSEEN_LAYOUTS = [
         Probe(warnings=["no attendance section found"]),
         id="front-matter-alone-without-final-newline",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n### Resolved\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-resolved",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Agreed\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-agreed",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Outcomes\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-outcomes",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Resolutions\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-resolutions",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Votes\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-votes",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n**Decisions**\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-bold-decisions",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n**Decisions:**\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-under-bold-decisions-colon",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Board Resolutions\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="board-resolutions-are-decisions-not-board-attendees",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n**Attendees**\n\n- Ann Member\n\n**Decisions:**\n\n- Adopt RFC 4\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="bold-attendees-pseudo-heading-is-an-attendance-section",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n**Attendees:**\n\n**Decisions**\n\n## Notes\n\n- Agreed: in passing\n",
+        Probe(),  # the empty decisions section stands, so "Agreed:" in the notes is no decision
+        id="empty-bold-sections-still-count",
+    ),
 ]
 
 
