@@ -8,7 +8,8 @@ unable to attend, board attendees, community attendees, decisions ("Decisions", 
 "Agreed", "Outcomes", "Votes"). Attendee sections named only "Attendees" / "Present" go to
 `other_attendees`, which the roster sorts into members and others later. A bold line such as
 `**Decisions:**` alone acts as a heading; inline forms such as `**Present:** A, B and C` count
-too.
+too. In an attendance section a top-level item naming a group ("- Guests", "- Unable to
+attend:") heads its sub-items, and `- Regrets: A, B` reads as a labelled line.
 
 The real files vary (tests/data/minutes): numbered or bulleted decisions with sub-bullets
 (only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
@@ -52,6 +53,12 @@ _PLACEHOLDER = re.compile(
 _DECISION_WORDS = re.compile(
     r"decision|resolution|\b(?:resolved|agreed|agreements?|outcomes?|votes|vot(?:e|ing) results?)\b"
 )
+# Whole words that name a group of people: "Ann Member" or "Bob Guest" is a person.
+_GROUP_WORDS = re.compile(
+    r"\b(?:members|board|guests|community|visitors|observers|apologies|absent(?:ees)?|regrets"
+    r"|excused|present|attendees|attendance|participants|unable)\b",
+    re.I,
+)
 _DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
 _IGNORED_FILES = frozenset({"index.md", "readme.md", "_index.md", "template.md"})
 
@@ -63,6 +70,11 @@ class Role(StrEnum):
     COMMUNITY = "community"
     ATTENDEES = "attendees"  # attendees of no stated kind
     DECISIONS = "decisions"
+
+
+ATTENDANCE_ROLES = frozenset(
+    {Role.MEMBERS, Role.ABSENT, Role.BOARD, Role.COMMUNITY, Role.ATTENDEES}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +159,22 @@ def _pseudo_heading(token: Token) -> str | None:
     )
     if "\n" in text or not (only_strong or text.endswith(":")):
         return None
-    label = text.rstrip(":").strip()
-    if len(label.split()) > PSEUDO_HEADING_WORDS:
+    return _role_label(text)
+
+
+def _role_label(text: str) -> str | None:
+    """A short line that names a role ("Guests", "Unable to attend:"), without its colon."""
+    label = text.strip().removesuffix(":").strip()
+    if ":" in label or len(label.split()) > PSEUDO_HEADING_WORDS:
         return None  # a sentence such as "Discussed policy for adding members:" is prose
     return label if _classify(label) is not None else None
+
+
+def _group_label(text: str) -> str | None:
+    """A list item that names a group of attendees ("Guests", "Unable to attend:") rather
+    than a person ("Bob Guest"), so that it can head its sub-items."""
+    label = _role_label(text)
+    return label if label is not None and _GROUP_WORDS.search(label) else None
 
 
 def _table_rows(tokens: list[Token], start: int) -> tuple[list[str], list[list[str]], int]:
@@ -192,6 +216,10 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
     headings: list[tuple[int, str]] = []
     list_depth = 0
     item_text_taken: list[bool] = []
+    # In an attendance section, "- Guests" with sub-items heads them; without, it is
+    # dropped, unless it could be a person ("- Cat Board").
+    group: _Block | None = None
+    group_label: str | None = None
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -206,12 +234,18 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
             yield from _table_blocks(header, rows, path)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
+            if list_depth == 2 and group is not None:
+                group_label, group = _group_label(group.text), None
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
         elif token.type == "list_item_open":
             item_text_taken.append(False)
         elif token.type == "list_item_close":
             item_text_taken.pop()
+            if list_depth == 1:
+                if group is not None and _could_be_a_person(group.text):
+                    yield group
+                group, group_label = None, None
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             text = _plain(token)
             if list_depth == 0 and (label := _pseudo_heading(token)) is not None:
@@ -227,8 +261,21 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
                         yield _Block(line.strip(), path, in_list=False)
             elif list_depth == 1 and not item_text_taken[-1]:
                 item_text_taken[-1] = True
-                yield _Block(" ".join(text.split()), path, in_list=True)
+                block = _Block(" ".join(text.split()), path, in_list=True)
+                if _role_of(path) in ATTENDANCE_ROLES and _group_label(block.text):
+                    group = block
+                else:
+                    yield block
+            elif list_depth == 2 and group_label is not None and not item_text_taken[-1]:
+                item_text_taken[-1] = True
+                yield _Block(" ".join(text.split()), (*path, group_label), in_list=True)
         index += 1
+
+
+def _could_be_a_person(label: str) -> bool:
+    """Whether a group label standing alone may still be someone: "Board" is a surname too."""
+    words = re.sub(r"\bboard\b", " ", label, flags=re.I)
+    return not label.endswith(":") and not _GROUP_WORDS.search(words)
 
 
 def _classify(heading: str) -> Role | None:
@@ -263,6 +310,12 @@ def _role_of(headings: tuple[str, ...]) -> Role | None:
     return None
 
 
+def _label_role(headings: tuple[str, ...], label: str) -> Role | None:
+    """The role a labelled line names, read as a heading would be ("Present:" under
+    "Members" means members)."""
+    return _role_of((*headings, label)) if _classify(label) is not None else None
+
+
 def _attendee(text: str) -> Attendee | None:
     text = text.strip().strip("*_").strip()
     if not text or _PLACEHOLDER.match(text):
@@ -292,8 +345,10 @@ def _collect(blocks: Iterator[_Block]) -> _Collected:
             if match := _EDITORS.match(block.text):
                 collected.editors = tuple(_split_names(match.group("names")))
                 continue
+        if not block.in_list or role in ATTENDANCE_ROLES:
             labelled = _LABELLED_LINE.match(block.text)
-            if labelled and (named := _classify(labelled.group("label"))) is not None:
+            named = _label_role(block.headings, labelled.group("label")) if labelled else None
+            if labelled and named is not None:
                 collected.seen.add(named)
                 values = (
                     [labelled.group("value")]

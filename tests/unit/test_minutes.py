@@ -544,6 +544,36 @@ UNSEEN_LAYOUTS = [
         Probe(),  # the empty decisions section stands, so "Agreed:" in the notes is no decision
         id="empty-bold-sections-still-count",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendance\n- Members\n  - Maria Kowalski (@mkowalski)\n"
+        "  - Tran Nguyen\n- Guests\n  - Bob Guest\n- Apologies\n  - John Smith\n",
+        Probe(
+            members=["Maria Kowalski", "Tran Nguyen"],
+            absent=["John Smith"],
+            community=["Bob Guest"],
+        ),
+        id="nested-attendance-role-items-head-their-sub-items",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n**Attendance**\n\n1. **Board:**\n   1. Cat Board\n"
+        "2. Unable to attend\n3. ALESCo members:\n   - Ann Member\n4. Dan Board\n",
+        Probe(members=["Ann Member"], board=["Cat Board"], other=["Dan Board"]),
+        id="nested-attendance-under-bold-heading-with-colons-and-an-empty-group",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n- Ann Member\n  - left early\n- Bob Guest\n"
+        "  - first visit\n\n## Notes\n"
+        "- Board update\n  - Alex reported the budget\n\n## Decisions\n"
+        "- Welcome new members\n  - Unanimous\n",
+        Probe(other=["Ann Member", "Bob Guest"], decisions=["Welcome new members"]),
+        id="sub-items-outside-attendance-or-under-a-person-are-no-attendees",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Members\n- Present: Ann Member, Bo Member\n"
+        "- Regrets: Di Member\n- Guests: none\n",
+        Probe(members=["Ann Member", "Bo Member"], absent=["Di Member"]),
+        id="labelled-items-in-an-attendance-list",
+    ),
 ]
 
 
