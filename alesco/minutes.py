@@ -59,6 +59,11 @@ _GROUP_WORDS = re.compile(
     r"|excused|present|attendees|attendance|participants|unable)\b",
     re.I,
 )
+# Cells of a yes/no "Present" or "Attended" column that mean the person was not there;
+# "yes", "x", "✓", a blank and anything else leave the row an attendee.
+_ABSENT_MARKS = frozenset(
+    {"no", "n", "false", "[ ]", "✗", "✘", "❌", "absent", "apologies", "regrets", "excused"}
+)
 _DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
 _IGNORED_FILES = frozenset({"index.md", "readme.md", "_index.md", "template.md"})
 
@@ -205,11 +210,24 @@ def _table_blocks(
     role_column = next(
         (i for i, cell in enumerate(lowered) if re.search(r"role|type|group|status", cell)), None
     )
+    presence_column = next(
+        (
+            i
+            for i, cell in enumerate(lowered)
+            if i not in (name_column, role_column) and re.search(r"present|attend|here", cell)
+        ),
+        None,
+    )
+    mark_column = role_column if presence_column is None else presence_column
     for row in rows:
-        if len(row) <= name_column or not row[name_column]:
+        cells = dict(enumerate(row))
+        if not cells.get(name_column):
             continue
-        role = row[role_column] if role_column is not None and role_column < len(row) else ""
-        yield _Block(row[name_column], (*path, role) if role else path, in_list=True)
+        role = cells.get(role_column, "") if role_column is not None else ""
+        mark = cells.get(mark_column, "") if mark_column is not None else ""
+        if mark.strip(" *_").lower() in _ABSENT_MARKS:
+            role = Role.ABSENT.value  # "| Tran Nguyen | no |" under "Present"
+        yield _Block(cells[name_column], (*path, role) if role else path, in_list=True)
 
 
 def _blocks(tokens: list[Token]) -> Iterator[_Block]:

@@ -574,6 +574,29 @@ UNSEEN_LAYOUTS = [
         Probe(members=["Ann Member", "Bo Member"], absent=["Di Member"]),
         id="labelled-items-in-an-attendance-list",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendance\n\n| Member | Present |\n|---|---|\n"
+        "| Ann Member | yes |\n| Tran Nguyen | no |\n| Bo Member | ✓ |\n| Di Member | ✗ |\n"
+        "| Ed Member | **N** |\n| Flo Member | |\n",
+        Probe(
+            other=["Ann Member", "Bo Member", "Flo Member"],
+            absent=["Tran Nguyen", "Di Member", "Ed Member"],
+        ),
+        id="table-with-a-yes-no-present-column",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendance\n\n| Name | Role | Attended |\n|---|---|---|\n"
+        "| Ann Member | Member | x |\n| Cat Board | Board | apologies |\n"
+        "| Ed Visitor | Guest | [x] |\n| Di Member | Member | [ ] |\n",
+        Probe(members=["Ann Member"], community=["Ed Visitor"], absent=["Cat Board", "Di Member"]),
+        id="table-with-roles-and-an-attended-column",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Members\n\n| Name | Attendance status |\n|---|---|\n"
+        "| Ann Member | present |\n| Di Member | excused |\n| Bo Member | No |\n",
+        Probe(members=["Ann Member"], absent=["Di Member", "Bo Member"]),
+        id="table-with-a-status-column-of-yes-no-marks",
+    ),
 ]
 
 
