@@ -64,6 +64,8 @@ _GROUP_WORDS = re.compile(
 _ABSENT_MARKS = frozenset(
     {"no", "n", "false", "[ ]", "✗", "✘", "❌", "absent", "apologies", "regrets", "excused"}
 )
+_ASIDE_LEAD = re.compile(r"^(?:see(?:\s+also)?|cf\.?|related|references?)\b", re.I)
+_REFERENCE = re.compile(r"https?://\S+|(?:[\w.-]+/[\w.-]+)?#\d+")
 _DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
 _IGNORED_FILES = frozenset({"index.md", "readme.md", "_index.md", "template.md"})
 
@@ -119,6 +121,7 @@ class _Block:
     text: str
     headings: tuple[str, ...]
     in_list: bool
+    aside: bool = False  # a paragraph line such as "Related: #4" (see _is_aside)
 
 
 @dataclass
@@ -135,15 +138,28 @@ def is_minutes_file(name: str) -> bool:
     return name.lower().endswith(".md") and name.lower() not in _IGNORED_FILES
 
 
-def _plain(token: Token) -> str:
-    """The visible text of an inline token: markup dropped, link text kept, breaks as \\n."""
+def _plain(token: Token, *, links: bool = True) -> str:
+    """The visible text of an inline token: markup dropped, breaks as \\n, and link text
+    kept unless `links` is false."""
     parts: list[str] = []
+    in_link = 0
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("link_open", "link_close"):
+            in_link += 1 if child.type == "link_open" else -1
+        elif child.type in ("text", "code_inline") and (links or not in_link):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return "".join(parts)
+
+
+def _is_aside(line: str, unlinked: str) -> bool:
+    """A line that labels or points elsewhere ("Related: ...", "See also ...", a bare link)
+    rather than stating something; `unlinked` is the line without its links' text."""
+    labelled = _LABELLED_LINE.match(line)
+    if (labelled and _classify(labelled.group("label")) is None) or _ASIDE_LEAD.match(line):
+        return True
+    return not re.search(r"[^\W_]", _REFERENCE.sub(" ", unlinked))
 
 
 PSEUDO_HEADING_LEVEL = 7  # below every real heading: "**Attendees:**" on its own line
@@ -274,9 +290,11 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
                 # A lead-in sentence ("Discussed policy for ...:") starts new prose.
                 headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
             elif list_depth == 0:
-                for line in text.split("\n"):
+                unlinked = _plain(token, links=False).split("\n")
+                for line, rest in zip(text.split("\n"), unlinked, strict=True):
                     if line.strip():
-                        yield _Block(line.strip(), path, in_list=False)
+                        aside = _is_aside(line.strip(), rest)
+                        yield _Block(line.strip(), path, in_list=False, aside=aside)
             elif list_depth == 1 and not item_text_taken[-1]:
                 item_text_taken[-1] = True
                 block = _Block(" ".join(text.split()), path, in_list=True)
@@ -348,8 +366,10 @@ def _split_names(value: str) -> list[str]:
     return [part.strip() for part in re.split(r",|;|\band\b|&", value) if part.strip()]
 
 
-def _collect(blocks: Iterator[_Block]) -> _Collected:
+def _collect(blocks: list[_Block]) -> _Collected:
     collected = _Collected()
+    # Under a list of decisions, "Related: #4" or a bare link after it is no decision.
+    listed = {block.headings for block in blocks if block.in_list}
     for block in blocks:
         role = _role_of(block.headings)
         if role is not None:
@@ -375,6 +395,8 @@ def _collect(blocks: Iterator[_Block]) -> _Collected:
                 )
                 collected.roles[named].extend(values)
                 continue
+        if role == Role.DECISIONS and block.aside and block.headings in listed:
+            continue
         if role is None:
             if _DECISION_PREFIX.match(block.text):
                 collected.fallback_decisions.append(_DECISION_PREFIX.sub("", block.text))
@@ -460,7 +482,7 @@ def parse_minutes(text: str, path: str) -> Minutes:
     meeting_date = file_date or title_date
     if meeting_date is None:
         warnings.append("no meeting date in the file name or title")
-    collected = _collect(_blocks(tokens))
+    collected = _collect(list(_blocks(tokens)))
     roles = collected.roles
     if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
         warnings.append("no attendance section found")

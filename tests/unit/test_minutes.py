@@ -597,6 +597,23 @@ UNSEEN_LAYOUTS = [
         Probe(members=["Ann Member"], absent=["Di Member", "Bo Member"]),
         id="table-with-a-status-column-of-yes-no-marks",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Decisions\n\n- Adopt RFC 4\n\n"
+        "Related: probe/rfcs#4\nSee also the [tracking issue](https://example.org/4)\n"
+        "[RFC 4](https://github.com/AlmaLinux/ALESCo/pull/4)\nhttps://example.org/vote\n\n"
+        "Vote was unanimous.\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4", "Vote was unanimous."], prs=[4]),
+        id="labelled-and-link-lines-after-a-decisions-list-are-no-decisions",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Decisions\n\n"
+        "RFC 4: adopted\nThe [RFC 5](https://example.org/5) draft was withdrawn\n",
+        Probe(
+            other=["Ann Member"],
+            decisions=["RFC 4: adopted", "The RFC 5 draft was withdrawn"],
+        ),
+        id="labelled-lines-are-decisions-when-the-section-has-no-list",
+    ),
 ]
 
 
