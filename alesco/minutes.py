@@ -486,11 +486,11 @@ def parse_minutes(text: str, path: str) -> Minutes:
     roles = collected.roles
     if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
         warnings.append("no attendance section found")
-    decisions = [
-        " ".join(value.split())
-        for value in roles[Role.DECISIONS]
-        if not _PLACEHOLDER.match(value.strip())
-    ]
+    # "- **Decision:** X" under "Decisions" says X, as "Decision: X" anywhere does.
+    stated = (
+        " ".join(_DECISION_PREFIX.sub("", value.strip()).split()) for value in roles[Role.DECISIONS]
+    )
+    decisions = [text for text in stated if text and not _PLACEHOLDER.match(text)]
     if Role.DECISIONS not in collected.seen:
         decisions = collected.fallback_decisions
     return Minutes(

@@ -614,6 +614,12 @@ UNSEEN_LAYOUTS = [
         ),
         id="labelled-lines-are-decisions-when-the-section-has-no-list",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Outcomes\n\n"
+        "- **Decision:** Adopt RFC 4\n- Resolved: close RFC 5\n- **Agreed**: meet weekly\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4", "close RFC 5", "meet weekly"]),
+        id="decision-prefix-is-stripped-under-a-decisions-heading-too",
+    ),
 ]
 
 
