@@ -41,9 +41,18 @@ _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS.spl
 _MONTH_FIRST = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})\b", re.I)
 _RECORDER = re.compile(
-    r"^(?:minutes\s+)?(?:recorded|taken|written|kept)\s+by:?\s+(?P<name>.+?)\.?$", re.I
+    r"^(?:(?:minutes|notes)\s+(?:(?:recorded|taken|written|kept)\s+)?"
+    r"|(?:recorded|taken|written|kept)\s+)by:?\s+(?P<name>.+?)\.?$",
+    re.I,
 )
-_RECORDER_LABEL = re.compile(r"^(?:scribe|recorder|note[- ]?taker)\s*:\s*(?P<name>.+?)\.?$", re.I)
+_RECORDER_LABEL = re.compile(
+    r"^(?:scribe|recorder|note[- ]?taker|minute[- ]?taker)\s*:\s*(?P<name>.+?)\.?$", re.I
+)
+# "Minutes: X" names the recorder only when X looks like a name (up to four words, or a
+# login), not "Minutes: approved" or a link.
+_RECORDER_SHORT = re.compile(
+    r"^minutes\s*:\s*(?P<name>@[\w-]+|[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){0,3})$", re.I
+)
 _EDITORS = re.compile(r"^edited\s+by:?\s+(?P<names>.+?)(?:\s+for\s+publishing)?\.?$", re.I)
 _LABELLED_LINE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z /-]{2,40}?)\s*:\s*(?P<value>.+)$")
 _NOTE = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
@@ -362,6 +371,12 @@ def _attendee(text: str) -> Attendee | None:
     return Attendee(text)
 
 
+def _recorder(line: str) -> str | None:
+    """Who took the minutes: "Minutes recorded by X.", "Notes by @x", "Scribe: X"."""
+    match = _RECORDER.match(line) or _RECORDER_LABEL.match(line) or _RECORDER_SHORT.match(line)
+    return match.group("name").strip().removesuffix(".").removeprefix("@") if match else None
+
+
 def _split_names(value: str) -> list[str]:
     return [part.strip() for part in re.split(r",|;|\band\b|&", value) if part.strip()]
 
@@ -377,8 +392,8 @@ def _collect(blocks: list[_Block]) -> _Collected:
         if not block.text:
             continue
         if not block.in_list:
-            if match := _RECORDER.match(block.text) or _RECORDER_LABEL.match(block.text):
-                collected.recorder = match.group("name").strip()
+            if recorder := _recorder(block.text):
+                collected.recorder = recorder
                 continue
             if match := _EDITORS.match(block.text):
                 collected.editors = tuple(_split_names(match.group("names")))

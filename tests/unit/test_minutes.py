@@ -620,6 +620,23 @@ UNSEEN_LAYOUTS = [
         Probe(other=["Ann Member"], decisions=["Adopt RFC 4", "close RFC 5", "meet weekly"]),
         id="decision-prefix-is-stripped-under-a-decisions-heading-too",
     ),
+    *(
+        pytest.param(
+            f"# Sync 2026-09-24\n\n{line}\n\n## Attendees\n\n- Ann Member\n",
+            Probe(other=["Ann Member"], recorder=recorder),
+            id=rule,
+        )
+        for line, recorder, rule in [
+            ("Notes taken by @mkowalski", "mkowalski", "recorder-notes-taken-by-login"),
+            ("Notes by Maria Kowalski.", "Maria Kowalski", "recorder-notes-by"),
+            ("Minutes by Tran Nguyen", "Tran Nguyen", "recorder-minutes-by"),
+            ("Minute taker: @tnguyen", "tnguyen", "recorder-minute-taker-label"),
+            ("Minutes: Maria Kowalski", "Maria Kowalski", "recorder-minutes-label"),
+            ("Minutes: approved as circulated last week", None, "minutes-label-with-a-sentence"),
+            ("Minutes: https://example.org/2026-09-24", None, "minutes-label-with-a-link"),
+            ("Notes: the room was booked late", None, "notes-label-names-no-recorder"),
+        ]
+    ),
 ]
 
 
