@@ -31,8 +31,11 @@ from markdown_it.token import Token
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
+# Issues and pull requests share a number space on GitHub, and /issues/N redirects to
+# /pull/N for a pull request, so minutes link either; the caller keeps the configured repos.
 _PULL_URL = re.compile(
-    r"https?://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/pulls?/(\d+)", re.IGNORECASE
+    r"https?://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/(\d+)",
+    re.IGNORECASE,
 )
 _PULL_SHORT = re.compile(r"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#(\d+)\b")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -447,8 +450,8 @@ def _date_in(text: str | None) -> date | None:
 
 
 def _pull_links(tokens: list[Token]) -> tuple[PullLink, ...]:
-    """Every GitHub pull request the text links, bare or as a Markdown link (the raw
-    inline source holds both), and `owner/repo#N` references."""
+    """Every GitHub pull request (or issue: same numbers) the text links, bare or as a
+    Markdown link (the raw inline source holds both), and `owner/repo#N` references."""
     found: set[PullLink] = set()
     for token in tokens:
         if token.type not in ("inline", "html_block"):

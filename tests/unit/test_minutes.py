@@ -637,6 +637,14 @@ UNSEEN_LAYOUTS = [
             ("Notes: the room was booked late", None, "notes-label-names-no-recorder"),
         ]
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Notes\n\n"
+        "- Discussed <https://github.com/AlmaLinux/ALESCo/issues/4> and\n"
+        "  [RFC 7](https://github.com/AlmaLinux/ALESCo/issues/7#issuecomment-1)\n"
+        "- Not ours: https://github.com/probe/rfcs/issues/9\n",
+        Probe(other=["Ann Member"], prs=[4, 7]),
+        id="issue-links-count-as-pull-requests",
+    ),
 ]
 
 
