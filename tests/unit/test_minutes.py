@@ -645,6 +645,14 @@ UNSEEN_LAYOUTS = [
         Probe(other=["Ann Member"], prs=[4, 7]),
         id="issue-links-count-as-pull-requests",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- @mkowalski\n- **@bmember**\n\n"
+        "| Name | Role |\n|---|---|\n| @tnguyen | Member |\n\n**Regrets:** @jsmith and @dmember\n",
+        Probe(
+            members=["@tnguyen"], other=["@mkowalski", "@bmember"], absent=["@jsmith", "@dmember"]
+        ),
+        id="at-logins-pass-through-for-the-roster",  # committee.py matches names to the roster
+    ),
 ]
 
 
