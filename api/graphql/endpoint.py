@@ -1,18 +1,23 @@
-"""The Strawberry ASGI endpoint: the request's read model in its context, and RFC 9457
-problem details instead of Strawberry's plain-text errors for malformed requests."""
+"""The Strawberry ASGI endpoint: the request's read model in its context, RFC 9457
+problem details instead of Strawberry's plain-text errors for malformed requests, and an
+`extensions.code` on every GraphQL error (`api.graphql.errors`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from api.context import context_of
+from api.graphql.errors import formatted_errors
 from api.problems import problem_response
 
 
@@ -34,3 +39,32 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> dict[str, Any]:
         return {"request": request, "response": response, "alesco": context_of(request)}
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The GraphQL spec's GetOperation(): several operations and no `operationName` is
+        a request error (Strawberry would quietly run the first)."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
+            try:
+                document = parse(data.query)
+            except GraphQLError:
+                return data  # answered as a syntax error, in GraphQL's own terms
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                raise HTTPException(
+                    400, "The query holds several operations: name one in operationName."
+                )
+        return data
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Strawberry's response, every error with an `extensions.code`."""
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            response["errors"] = formatted_errors(result)
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response

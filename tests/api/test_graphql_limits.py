@@ -65,3 +65,39 @@ async def test_get_queries_are_cacheable(client, meetings):
     assert (
         await client.get(path, headers={"if-none-match": first.headers["etag"]})
     ).status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        pytest.param("{ proposals { totalCount ", "GRAPHQL_PARSE_FAILED", id="syntax"),
+        pytest.param("{ proposals { nope } }", "GRAPHQL_VALIDATION_FAILED", id="unknown-field"),
+        pytest.param('{ meetings(from: "2025-13-01") { id } }', "BAD_USER_INPUT", id="bad-date"),
+        pytest.param('{ proposals(first: "x") { totalCount } }', "BAD_USER_INPUT", id="bad-int"),
+        pytest.param("{ proposals(first: 0) { totalCount } }", "BAD_USER_INPUT", id="our-check"),
+    ],
+)
+async def test_every_error_says_its_kind(client, meetings, query, code):
+    response = await client.post("/graphql", json={"query": query})
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == code
+
+
+async def test_a_bad_variable_is_bad_user_input(client, meetings):
+    response = await client.post(
+        "/graphql",
+        json={"query": "query($f: Date) { meetings(from: $f) { id } }", "variables": {"f": "x"}},
+    )
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_several_operations_need_an_operation_name(client, meetings):
+    query = "query A { members { name } } query B { status { dataVersion } }"
+    unnamed = await client.post("/graphql", json={"query": query})
+    assert unnamed.status_code == 400
+    assert unnamed.headers["content-type"] == "application/problem+json"
+    assert "operationName" in unnamed.json()["detail"]
+    named = await client.post("/graphql", json={"query": query, "operationName": "B"})
+    assert named.status_code == 200
+    assert set(named.json()["data"]) == {"status"}
