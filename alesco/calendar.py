@@ -74,6 +74,16 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def _indico_end(record: Mapping[str, Any], starts_at: datetime, what: str) -> datetime | None:
+    """The end, when Indico states one that is a time after the start: an `endDate` without
+    a time (`"time": null`) would otherwise end the meeting at midnight, before it began."""
+    value = record.get("endDate")
+    if not isinstance(value, Mapping) or not value.get("time"):
+        return None
+    ends_at = _indico_instant(value, f"{what} endDate")
+    return ends_at if ends_at > starts_at else None
+
+
 def _indico_instant(value: object, what: str) -> datetime:
     if not isinstance(value, Mapping):
         raise MalformedUpstream(f"{what}: expected {{date, time, tz}}, got {value!r}")
@@ -87,8 +97,9 @@ def _indico_instant(value: object, what: str) -> datetime:
 
 
 def _text(record: Mapping[str, Any], key: str) -> str | None:
+    """A text field, trimmed; NUL characters dropped (PostgreSQL text cannot hold them)."""
     value = record.get(key)
-    return value.strip() or None if isinstance(value, str) else None
+    return value.replace("\x00", "").strip() or None if isinstance(value, str) else None
 
 
 def _indico_location(record: Mapping[str, Any]) -> str | None:
@@ -111,20 +122,22 @@ def parse_indico_export(body: object, base_url: str) -> list[CalendarEvent]:
             raise MalformedUpstream(f"Indico export: event without an id: {record!r}"[:200])
         what = f"Indico event {record['id']}"
         starts_at = _indico_instant(record.get("startDate"), f"{what} startDate")
-        ends_at = (
-            _indico_instant(record["endDate"], f"{what} endDate") if record.get("endDate") else None
-        )
         label = record.get("label")
         cancelled = isinstance(label, Mapping) and bool(label.get("is_event_not_happening"))
         reason = None
         if cancelled and isinstance(label, Mapping):
             reason = _text(label, "message") or _text(label, "title")
+        # Organisers also cancel by renaming ("Weekly call [Cancelled]"), without a label.
+        title = _text(record, "title") or "Meeting"
+        if suffix := _NOT_HAPPENING_SUFFIX.search(title):
+            cancelled, reason = True, reason or suffix.group(1).capitalize()
+            title = _NOT_HAPPENING_SUFFIX.sub("", title).strip() or "Meeting"
         events.append(
             CalendarEvent(
                 uid=f"indico-event-{record['id']}@{host}",
-                title=_text(record, "title") or "Meeting",
+                title=title,
                 starts_at=starts_at,
-                ends_at=ends_at,
+                ends_at=_indico_end(record, starts_at, what),
                 timezone=_text(record, "timezone"),
                 url=_text(record, "url"),
                 location=_indico_location(record),

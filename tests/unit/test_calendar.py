@@ -89,6 +89,55 @@ def test_json_label_and_other_time_zones():
     assert (event.cancelled, event.cancel_reason) == (True, "Postponed")
 
 
+def indico_event(**fields) -> dict:
+    return {
+        "id": "401",
+        "title": "Steering call",
+        "timezone": "America/Los_Angeles",
+        "startDate": {"date": "2026-12-02", "time": "17:00:00", "tz": "America/Los_Angeles"},
+        "endDate": {"date": "2026-12-02", "time": "18:00:00", "tz": "America/Los_Angeles"},
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        pytest.param(indico_event(), ("Steering call", False, None, 1), id="scheduled-one-hour"),
+        pytest.param(
+            indico_event(title="Steering call [Cancelled]", label=None),
+            ("Steering call", True, "Cancelled", 1),
+            id="cancelled-by-title-without-label",
+        ),
+        pytest.param(
+            indico_event(title="Steering call [postponed]"),
+            ("Steering call", True, "Postponed", 1),
+            id="postponed-by-title",
+        ),
+        pytest.param(
+            indico_event(endDate={"date": "2026-12-02", "time": None, "tz": "UTC"}),
+            ("Steering call", False, None, None),
+            id="end-without-a-time-is-unknown",
+        ),
+        pytest.param(
+            indico_event(endDate={"date": "2026-12-01", "time": "09:00:00", "tz": "UTC"}),
+            ("Steering call", False, None, None),
+            id="end-before-start-is-unknown",
+        ),
+        pytest.param(
+            indico_event(title="Steering\x00 call"),
+            ("Steering call", False, None, 1),
+            id="nul-dropped",
+        ),
+    ],
+)
+def test_indico_titles_and_ends(record, expected):
+    (event,) = parse_indico_export({"results": [record]}, BASE)
+    hours = (event.ends_at - event.starts_at).seconds // 3600 if event.ends_at else None
+    assert (event.title, event.cancelled, event.cancel_reason, hours) == expected
+    assert event.starts_at == datetime(2026, 12, 3, 1, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
