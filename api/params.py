@@ -29,6 +29,7 @@ from api.problems import BadParameter
 E = TypeVar("E", bound=StrEnum)
 
 COMMON_PARAMETERS = frozenset({"pretty", "format"})
+LIST_FORMATS = ("json", "csv")  # every list has both
 LIST_PARAMETERS = frozenset({"state", "stage", "kind", "repo", "q", "sort", "limit", "cursor"})
 MAX_SEARCH_LENGTH = 200
 INTEGER = re.compile(r"[0-9]+")
@@ -46,17 +47,23 @@ BOOLEAN_WORDS = {
 }
 
 
-def reject_unknown(params: QueryParams, allowed: Iterable[str]) -> None:
-    """A typo such as `?stat=closed` must fail loudly, not return the default list."""
+def reject_unknown(
+    params: QueryParams, allowed: Iterable[str], formats: Iterable[str] = ("json",)
+) -> None:
+    """A typo such as `?stat=closed` must fail loudly, not return the default list; so must
+    a `format` this route cannot give or a `pretty` that is not a yes or a no."""
     known = COMMON_PARAMETERS | frozenset(allowed)
     for name in params:
         if name not in known:
             raise BadParameter(
                 name, f"unknown parameter; this route takes {', '.join(sorted(known))}"
             )
-    pretty = params.get("pretty")
+    pretty, chosen = single(params, "pretty"), single(params, "format")
     if pretty is not None and pretty not in BOOLEAN_WORDS:
         raise BadParameter("pretty", f"must be 1, 0, true, false, yes or no (got {pretty!r})")
+    offered = tuple(formats)
+    if chosen is not None and chosen not in offered:
+        raise BadParameter("format", f"must be {' or '.join(offered)} (got {chosen[:40]!r})")
 
 
 def single(params: QueryParams, name: str) -> str | None:
@@ -126,8 +133,10 @@ def parse_search(raw: str | None) -> str | None:
     return raw.strip()
 
 
-def parse_proposal_query(params: QueryParams) -> ProposalQuery:
-    reject_unknown(params, LIST_PARAMETERS)
+def parse_proposal_query(
+    params: QueryParams, formats: Iterable[str] = LIST_FORMATS
+) -> ProposalQuery:
+    reject_unknown(params, LIST_PARAMETERS, formats)
     state = single(params, "state")
     kind = single(params, "kind")
     sort = single(params, "sort")
@@ -167,7 +176,7 @@ MEETING_PARAMETERS = frozenset({"from", "to", "limit", "sort", "cursor"})
 
 
 def parse_meeting_query(params: QueryParams) -> MeetingQuery:
-    reject_unknown(params, MEETING_PARAMETERS)
+    reject_unknown(params, MEETING_PARAMETERS, LIST_FORMATS)
     sort = single(params, "sort")
     order = MeetingSort.DATE_DESC if sort is None else enum_value(MeetingSort, "sort", sort)
     first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
@@ -184,7 +193,7 @@ def parse_meeting_query(params: QueryParams) -> MeetingQuery:
 
 def parse_current(params: QueryParams) -> bool | None:
     """`current=true|false`; absent (or `all`) lists current and former members."""
-    reject_unknown(params, {"current"})
+    reject_unknown(params, {"current"}, LIST_FORMATS)
     raw = single(params, "current")
     if raw is None or raw == "all":
         return None

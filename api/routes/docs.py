@@ -73,5 +73,5 @@ def _docs_page() -> bytes:
 
 
 async def docs(request: Request) -> Response:
-    reject_unknown(request.query_params, ())
+    reject_unknown(request.query_params, (), formats=("html",))
     return Response(_docs_page(), media_type="text/html; charset=utf-8")

@@ -57,7 +57,7 @@ async def meeting_detail(request: Request) -> Response:
 
 
 async def meetings_ics(request: Request) -> Response:
-    reject_unknown(request.query_params, ())
+    reject_unknown(request.query_params, (), formats=("ics",))
     context = context_of(request)
     body = meetings_calendar(context.committee.meetings, context.status.data_changed_at)
     return Response(

@@ -53,7 +53,7 @@ async def proposal_detail(request: Request) -> Response:
 
 async def proposals_atom(request: Request) -> Response:
     """The same filters as the list; by default every state, newest activity first."""
-    query = parse_proposal_query(request.query_params)
+    query = parse_proposal_query(request.query_params, formats=("atom",))
     if query.state is None and not query.stages:
         query = replace(query, state=StateFilter.ALL)
     context = context_of(request)

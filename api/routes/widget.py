@@ -19,10 +19,10 @@ def _static(name: str) -> bytes:
 
 
 async def widget_js(request: Request) -> Response:
-    reject_unknown(request.query_params, ())
+    reject_unknown(request.query_params, (), formats=("js",))
     return Response(_static("widget.js"), media_type="text/javascript; charset=utf-8")
 
 
 async def widget_page(request: Request) -> Response:
-    reject_unknown(request.query_params, ())
+    reject_unknown(request.query_params, (), formats=("html",))
     return Response(_static("widget.html"), media_type="text/html; charset=utf-8")

@@ -45,6 +45,13 @@ from alesco.cursor import Cursor
         ("/v1/members?current=1", "current"),
         ("/?pretty=maybe", "pretty"),
         ("/?colour=red", "colour"),
+        # Found probing with curl: a format a route cannot give was ignored.
+        ("/v1/status?format=xml", "format"),
+        ("/v1/proposals/15?format=csv", "format"),
+        ("/v1/proposals.atom?format=json", "format"),
+        ("/v1/meetings.ics?format=json", "format"),
+        ("/v1/members?pretty=1&pretty=0", "pretty"),
+        ("/v1/proposals?format=csv&format=json", "format"),
     ],
 )
 async def test_bad_parameters(client, engine, path, parameter):
