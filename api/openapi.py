@@ -13,6 +13,7 @@ from alesco import __version__
 from alesco.lifecycle import Kind, Rule, Stage
 from alesco.meeting_queries import MeetingSort
 from alesco.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
+from api.openapi_service import SERVICE_SCHEMAS, service_paths
 from api.params import BOOLEAN_WORDS, MAX_PULL_NUMBER
 
 JSON = "application/json"
@@ -499,10 +500,10 @@ def openapi_document() -> dict[str, Any]:
             "title": "alesco-api",
             "version": __version__,
             "summary": "Public read-only data of the AlmaLinux Engineering Steering Committee",
-            "description": CACHE_NOTE + " GraphQL is served at /graphql (schema.graphql).",
+            "description": CACHE_NOTE + " GraphQL's schema is schema.graphql.",
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "paths": paths,
-        "components": {"schemas": SCHEMAS, "parameters": PARAMETERS},
+        "paths": paths | service_paths(),
+        "components": {"schemas": SCHEMAS | SERVICE_SCHEMAS, "parameters": PARAMETERS},
     }

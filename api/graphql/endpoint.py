@@ -44,8 +44,15 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         """The GraphQL spec's GetOperation(): several operations and no `operationName` is
-        a request error (Strawberry would quietly run the first)."""
-        data = await super().parse_http_body(request)
+        a request error (Strawberry would quietly run the first). So is a body that is not
+        UTF-8, which Strawberry's JSON decoding lets escape as a UnicodeDecodeError."""
+        try:
+            data = await super().parse_http_body(request)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body: it is not UTF-8") from error
+        for request_data in data if isinstance(data, list) else [data]:
+            if not isinstance(request_data.operation_name, str | None):
+                raise HTTPException(400, "The operationName must be a string or null.")
         if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
             try:
                 document = parse(data.query)

@@ -49,14 +49,16 @@ def _docs_page() -> bytes:
     named = document["components"]["parameters"]
     sections = []
     for path, operations in document["paths"].items():
-        operation = operations["get"]
-        media = sorted({m for r in operation["responses"].values() for m in r.get("content", {})})
-        sections.append(
-            f"<section><h2><code>GET {html.escape(path)}</code></h2>"
-            f"<p>{html.escape(operation['summary'])}. Formats: {html.escape(', '.join(media))}."
-            f"</p><table><tr><th>parameter</th><th>meaning</th><th>values</th></tr>"
-            f"{_parameter_rows(operation['parameters'], named)}</table></section>"
-        )
+        for method, operation in operations.items():
+            responses = operation["responses"].values()
+            media = sorted({m for r in responses for m in r.get("content", {})})
+            sections.append(
+                f"<section><h2><code>{method.upper()} {html.escape(path)}</code></h2>"
+                f"<p>{html.escape(operation['summary'])}. "
+                f"Formats: {html.escape(', '.join(media))}.</p>"
+                "<table><tr><th>parameter</th><th>meaning</th><th>values</th></tr>"
+                f"{_parameter_rows(operation['parameters'], named)}</table></section>"
+            )
     info = document["info"]
     page = (
         "<!doctype html><html lang=en><meta charset=utf-8>"

@@ -18,9 +18,15 @@ from tests.fuzz.cases import assert_answered, run_cases
 EXAMPLES = int(os.environ.get("ALESCO_TEST_FUZZ_EXAMPLES", "1000"))
 MINIMUM_CASES = 1000
 # Rules a JSON Schema cannot state, written in the parameters' descriptions instead: a
-# cursor is opaque (only ones this API issued are accepted) and `to` may not precede
-# `from`. Schema-valid values refused for these reasons are right to be refused.
-RULES_BEYOND_THE_SCHEMA = ("not a cursor this API issued", "is before from")
+# cursor is opaque (only ones this API issued are accepted), `to` may not precede
+# `from`, and a GraphQL operationName must name an operation of the document.
+# Schema-valid values refused for these reasons are right to be refused.
+RULES_BEYOND_THE_SCHEMA = (
+    "not a cursor this API issued",
+    "is before from",
+    "Unknown operation named",  # GraphQL: operationName must name one in the document
+    "name one in operationName",
+)
 
 
 def test_rest_fuzz(app: Any) -> None:
