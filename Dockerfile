@@ -13,9 +13,12 @@ RUN uv sync --no-editable
 
 # Run stage: the virtual environment only, owned by root and run by an unprivileged user.
 FROM python:3.11-slim
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin alesco
-WORKDIR /app
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin alesco \
+    && install -d -o alesco /data
 COPY --from=build /app/.venv /app/.venv
+# The working directory is the user's own: without DATABASE_URL the default SQLite file
+# (./alesco.db) is written there, not into the root-owned /app.
+WORKDIR /data
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 USER alesco
 EXPOSE 8000

@@ -135,6 +135,10 @@ def install_snapshot(engine: Engine, now: datetime) -> list[Source]:
         if not missing:
             return []
         snapshot = read_snapshot()
+        # Dated when the snapshot was built: that is how current its data is, and a sync
+        # that failed before this install (a worker started beside the replicas) stays the
+        # latest attempt, visible in /v1/status, instead of hiding behind the install.
+        built_at = min(snapshot.built_at, now)
         for source in missing:
             items = _install(session, source, snapshot, now)
             record_sync_run(
@@ -142,8 +146,8 @@ def install_snapshot(engine: Engine, now: datetime) -> list[Source]:
                 SyncReport(
                     source=source,
                     origin=Origin.SNAPSHOT,
-                    started_at=now,
-                    finished_at=now,
+                    started_at=built_at,
+                    finished_at=built_at,
                     outcome=Outcome.SUCCESS,
                     items=items,
                     changed=True,

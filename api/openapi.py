@@ -97,7 +97,12 @@ SCHEMAS: dict[str, Any] = {
     ),
     "MeetingRef": _obj({"meeting_id": {"type": "string"}, "date": DATE, "url": STRING_OR_NULL}),
     "NextVote": _obj(
-        {"meeting_id": {"type": "string"}, "starts_at": TIME_OR_NULL, "url": STRING_OR_NULL}
+        {
+            "meeting_id": {"type": "string"},
+            "date": DATE,
+            "starts_at": TIME_OR_NULL,
+            "url": STRING_OR_NULL,
+        }
     ),
     "Proposal": _obj(
         {

@@ -25,7 +25,12 @@ def meeting_ref_json(meeting: Meeting) -> dict[str, Any]:
 def next_vote_json(meeting: Meeting | None) -> dict[str, Any] | None:
     if meeting is None:
         return None
-    return {"meeting_id": meeting.id, "starts_at": ts(meeting.starts_at), "url": meeting.url}
+    return {
+        "meeting_id": meeting.id,
+        "date": meeting.date.isoformat(),  # all a date-only (all-day) meeting has
+        "starts_at": ts(meeting.starts_at),
+        "url": meeting.url,
+    }
 
 
 def proposal_json(proposal: Proposal, committee: Committee, now: datetime) -> dict[str, Any]:

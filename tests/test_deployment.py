@@ -52,6 +52,13 @@ def test_every_variable_set_is_one_the_settings_read(compose):
         assert service["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
 
 
+def test_every_setting_can_be_set_through_compose(compose):
+    """The README says every variable of its Configuration can be set for compose."""
+    read = set(Settings(_env_file=None).environment_names.values())
+    passed = {name for s in alesco_services(compose).values() for name in s["environment"]}
+    assert read - passed == set()
+
+
 def test_replicas_only_serve_and_one_worker_ingests(compose):
     api, ingest = compose["services"]["api"], compose["services"]["ingest"]
     arguments = _parser().parse_args(api["command"][1:])

@@ -19,7 +19,7 @@ def _static(name: str) -> bytes:
 
 
 async def widget_js(request: Request) -> Response:
-    reject_unknown(request.query_params, (), formats=("js",))
+    """Any query is accepted: pages version their scripts (`widget.js?v=3`) to bust caches."""
     return Response(_static("widget.js"), media_type="text/javascript; charset=utf-8")
 
 

@@ -4,9 +4,11 @@
  *   <div id="alesco-prs"><p id="alesco-prs-status">Loading open proposals...</p></div>
  *   <script src="https://API-HOST/widget.js" defer></script>
  *
- * The API is the origin this script was loaded from, unless a `data-api` attribute (on the
- * script tag or on #alesco-prs) names another. No dependencies. Every text from the API is
- * set with textContent, never parsed as HTML.
+ * The API is where this script was loaded from (its folder, so an API under a path prefix
+ * works), unless a `data-api` attribute (on the script tag or on #alesco-prs) names
+ * another. Texts can be translated with `data-text-*` attributes on #alesco-prs (e.g.
+ * data-text-updated="Aktualisiert"). No dependencies. Every text from the API is set with
+ * textContent, never parsed as HTML.
  */
 (function () {
   "use strict";
@@ -19,16 +21,24 @@
     voteExpected: "Vote expected",
     none: "No open proposals right now.",
     error: "Could not load open proposals right now.",
+    submitted: "Submitted",
+    discussion: "Accepted for Discussion",
+    vote: "Vote at Next Meeting",
   };
-  // The page's own stage pills (al-rfc-submitted, -discussion, -vote) and their names.
+  // The page's own stage pills (al-rfc-submitted, -discussion, -vote), named as its legend
+  // names them; the stage label itself is then not shown a second time as a label pill.
   var STAGES = {
-    SUBMITTED: { css: "al-rfc-submitted", text: "Submitted" },
-    DISCUSSION: { css: "al-rfc-discussion", text: "Accepted for Discussion" },
-    FCP: { css: "al-rfc-vote", text: "Final Comment Period" },
+    SUBMITTED: { css: "al-rfc-submitted", text: "submitted", label: null },
+    DISCUSSION: { css: "al-rfc-discussion", text: "discussion", label: "accepted for discussion" },
+    FCP: { css: "al-rfc-vote", text: "vote", label: "vote at next meeting" },
   };
+  // Looks for the classes this widget adds to the page's own; the page's CSS wins.
+  var STYLE =
+    ":where(.al-rfc-card-vote){font-size:.875em;font-weight:600;margin-top:.25rem}" +
+    ":where(.al-rfc-draft){background:#6e7781;color:#fff}";
   var QUERY =
     "{ proposals(state: OPEN, first: 100) { edges { node { number title url stage draft " +
-    "labels { name color } author { login } updatedAt nextVote { startsAt } } } } }";
+    "labels { name color } author { login } updatedAt nextVote { startsAt date } } } } }";
   var TIMEOUT_MS = 10000;
 
   function apiBase(list) {
@@ -37,19 +47,53 @@
     if (named) {
       return named.replace(/\/+$/, "");
     }
-    return script && script.src ? new URL(script.src, document.baseURI).origin : "";
+    if (!script || !script.src) {
+      return "";
+    }
+    return new URL(".", new URL(script.src, document.baseURI)).href.replace(/\/+$/, "");
   }
 
-  // Black or white text on a label's colour, by the same rule as GitHub's.
+  // Texts, each replaceable by a data-text-* attribute of #alesco-prs (voteExpected:
+  // data-text-vote-expected), so the page can translate them as it does its own.
+  function texts(list) {
+    var chosen = {};
+    Object.keys(TEXT).forEach(function (key) {
+      var name = "data-text-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+      chosen[key] = list.getAttribute(name) || TEXT[key];
+    });
+    return chosen;
+  }
+
+  function luminance(hex) {
+    var channels = [0, 2, 4].map(function (at) {
+      var value = parseInt(hex.slice(at, at + 2), 16) / 255;
+      return value <= 0.03928 ? value / 12.92 : Math.pow((value + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+  }
+
+  // Dark or white text on a label's colour: whichever contrasts more (WCAG 2 ratio).
   function contrastColor(hex) {
-    var r = parseInt(hex.slice(0, 2), 16);
-    var g = parseInt(hex.slice(2, 4), 16);
-    var b = parseInt(hex.slice(4, 6), 16);
-    return (r * 299 + g * 587 + b * 114) / 1000 >= 150 ? "#1f2328" : "#ffffff";
+    var background = luminance(hex);
+    var dark = luminance("1f2328");
+    var onDark = (background + 0.05) / (dark + 0.05);
+    var onWhite = 1.05 / (background + 0.05);
+    return onDark >= onWhite ? "#1f2328" : "#ffffff";
   }
 
   function localDate(iso) {
     return new Date(iso).toLocaleDateString(undefined, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+    });
+  }
+
+  // A calendar date (YYYY-MM-DD) as the reader writes dates, on that very day: parsed as
+  // a time, it would be midnight UTC, the day before anywhere west of Greenwich.
+  function calendarDate(day) {
+    var parts = day.split("-").map(Number);
+    return new Date(parts[0], parts[1] - 1, parts[2]).toLocaleDateString(undefined, {
       year: "numeric",
       month: "short",
       day: "numeric",
@@ -69,7 +113,7 @@
     return element("span", "al-rfc-label " + className, text);
   }
 
-  function card(proposal) {
+  function card(proposal, text) {
     var link = element("a", "al-rfc-card");
     // Only links to the web; a javascript: URL from upstream would not be followed.
     if (/^https?:\/\//.test(proposal.url)) {
@@ -80,12 +124,15 @@
     var tags = element("div", "al-rfc-tags");
     var stage = STAGES[proposal.stage];
     if (stage) {
-      tags.appendChild(pill(stage.css + " al-rfc-stage", stage.text));
+      tags.appendChild(pill(stage.css + " al-rfc-stage", text[stage.text]));
     }
     if (proposal.draft) {
-      tags.appendChild(pill("al-rfc-draft", TEXT.draft));
+      tags.appendChild(pill("al-rfc-draft", text.draft));
     }
     (proposal.labels || []).forEach(function (label) {
+      if (stage && stage.label && label.name.trim().toLowerCase() === stage.label) {
+        return; // the stage pill says it already
+      }
       var tag = pill("", label.name);
       if (/^[0-9a-fA-F]{6}$/.test(label.color || "")) {
         tag.style.backgroundColor = "#" + label.color;
@@ -97,37 +144,38 @@
 
     var meta = "#" + proposal.number;
     if (proposal.author) {
-      meta += " " + TEXT.by + " " + proposal.author.login;
+      meta += " " + text.by + " " + proposal.author.login;
     }
-    meta += " · " + TEXT.updated + " " + localDate(proposal.updatedAt);
+    meta += " · " + text.updated + " " + localDate(proposal.updatedAt);
     link.appendChild(element("div", "al-rfc-card-meta", meta));
 
-    if (proposal.stage === "FCP" && proposal.nextVote && proposal.nextVote.startsAt) {
-      var vote = TEXT.voteExpected + " " + localDate(proposal.nextVote.startsAt);
-      link.appendChild(element("div", "al-rfc-card-vote", vote));
+    var vote = proposal.stage === "FCP" ? proposal.nextVote : null;
+    if (vote && (vote.startsAt || vote.date)) {
+      var when = vote.startsAt ? localDate(vote.startsAt) : calendarDate(vote.date);
+      link.appendChild(element("div", "al-rfc-card-vote", text.voteExpected + " " + when));
     }
     return link;
   }
 
-  function render(list, status, proposals) {
+  function render(list, status, proposals, text) {
     if (!proposals.length) {
-      status.textContent = TEXT.none;
+      status.textContent = text.none;
       list.setAttribute("data-state", "empty");
       return;
     }
     list.textContent = "";
     proposals.forEach(function (proposal) {
-      list.appendChild(card(proposal));
+      list.appendChild(card(proposal, text));
     });
     list.setAttribute("data-state", "loaded");
   }
 
-  function fail(list, status) {
-    status.textContent = TEXT.error;
+  function fail(list, status, text) {
+    status.textContent = text.error;
     list.setAttribute("data-state", "error");
   }
 
-  function load(list, status) {
+  function load(list, status, text) {
     var url = apiBase(list) + "/graphql?query=" + encodeURIComponent(QUERY);
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
@@ -144,19 +192,30 @@
         }
         render(list, status, body.data.proposals.edges.map(function (edge) {
           return edge.node;
-        }));
+        }), text);
       })
       .catch(function () {
-        fail(list, status);
+        fail(list, status, text);
       })
       .then(function () {
         clearTimeout(timer);
       });
   }
 
+  function addStyle() {
+    if (document.getElementById("alesco-widget-style")) {
+      return;
+    }
+    var style = document.createElement("style");
+    style.id = "alesco-widget-style";
+    style.textContent = STYLE;
+    document.head.appendChild(style);
+  }
+
   function start() {
     var list = document.getElementById("alesco-prs");
-    if (!list) {
+    // A second copy of this script on the page leaves the list to the first.
+    if (!list || list.hasAttribute("data-state")) {
       return;
     }
     var status = document.getElementById("alesco-prs-status");
@@ -166,7 +225,8 @@
       list.appendChild(status);
     }
     list.setAttribute("data-state", "loading");
-    load(list, status);
+    addStyle();
+    load(list, status, texts(list));
   }
 
   if (document.readyState === "loading") {

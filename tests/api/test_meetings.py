@@ -100,6 +100,7 @@ async def test_proposals_link_to_meetings_and_next_vote(client, meetings):
     ]
     assert fcp["next_vote"] == {
         "meeting_id": "2025-02-18",
+        "date": "2025-02-18",
         "starts_at": "2025-02-18T12:00:00Z",
         "url": "https://events.example/event/103/",
     }

@@ -52,3 +52,20 @@ async def test_never_synced(client, engine):
     assert github["stale"] is True
     assert github["origin"] is None
     assert github["last_attempt_at"] is None
+
+
+async def test_a_failure_before_the_snapshot_installs_stays_visible(client, engine):
+    """A worker's first sync can fail before a replica, starting beside it, installs the
+    bundled snapshot: the failure stays the latest attempt, the data the snapshot's."""
+    from alesco.snapshot import install_snapshot, read_snapshot
+
+    built = read_snapshot().built_at
+    failed_at = built + timedelta(days=30)
+    record_run(engine, failed_at, Outcome.FAILED, reason="upstream_unavailable", error="HTTP 502")
+    assert install_snapshot(engine, failed_at + timedelta(seconds=1))
+    github = (await client.get("/v1/status")).json()["data"]["sources"]["github"]
+    assert github["outcome"] == "failed"
+    assert github["error"] == {"reason": "upstream_unavailable", "message": "HTTP 502"}
+    assert github["origin"] == "snapshot"
+    assert github["stale"] is True
+    assert github["last_success_at"] == built.strftime("%Y-%m-%dT%H:%M:%SZ")

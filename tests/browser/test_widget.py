@@ -24,11 +24,13 @@ from tests.fakes.server import serve_in_thread
 from tests.processes import free_port
 
 WIDGET_JS = (files("api") / "static" / "widget.js").read_bytes()
+# Named as the ALESCo page's legend names its steps; the stage labels are not repeated.
 STAGE_PILLS = {
     "submitted": "Submitted",
     "discussion": "Accepted for Discussion",
-    "fcp": "Final Comment Period",
+    "fcp": "Vote at Next Meeting",
 }
+STAGE_LABELS = {"accepted for discussion", "vote at next meeting"}
 ERROR_TEXT = "Could not load open proposals right now."
 
 
@@ -91,7 +93,11 @@ async def test_the_widget_renders_the_open_proposals_the_api_serves(
         assert await card.get_attribute("href") == proposal["url"]
         stage = card.locator(".al-rfc-stage")
         assert await stage.text_content() == STAGE_PILLS[proposal["stage"]]
-        labels = [label["name"] for label in proposal["labels"]]
+        labels = [
+            label["name"]
+            for label in proposal["labels"]
+            if label["name"].lower() not in STAGE_LABELS
+        ]
         pills = await card.locator(".al-rfc-tags .al-rfc-label:not(.al-rfc-stage)").all()
         assert [await pill.text_content() for pill in pills] == labels
         for pill in pills:  # GitHub's ededed label: its colour, with dark text on it
@@ -179,3 +185,89 @@ async def test_titles_and_labels_are_shown_as_text_never_run(browser, evil_propo
     assert await page.locator("#alesco-prs img, #alesco-prs script, #alesco-prs b").count() == 0
     await label.hover()
     assert await page.evaluate("window.__pwned") is None
+
+
+LABEL_COLOURS = {  # GitHub's own greens and cyans need dark text; dark ones white
+    "3fb950": "rgb(31, 35, 40)",
+    "00ff00": "rgb(31, 35, 40)",
+    "17a2b8": "rgb(31, 35, 40)",
+    "ededed": "rgb(31, 35, 40)",
+    "0e8a16": "rgb(255, 255, 255)",
+    "b60205": "rgb(255, 255, 255)",
+    "000000": "rgb(255, 255, 255)",
+}
+
+
+@pytest.fixture
+def colourful_proposal(engine: Any) -> None:
+    labels = tuple(Label(f"label-{colour}", colour, None) for colour in LABEL_COLOURS)
+    colourful = dataclasses.replace(pull(8, "RFC: Colours", labels=()), labels=labels)
+    store_synced(engine, stored(REPO, facts(colourful)))
+
+
+async def test_label_text_takes_the_colour_that_contrasts_more(
+    browser, colourful_proposal, api, website
+):
+    website["html"] = host_page(f"{api}/widget.js?v=2")  # a version query is fine too
+    page = await open_page(browser, website["base"])
+    for colour, text in LABEL_COLOURS.items():
+        label = page.locator(".al-rfc-label", has_text=f"label-{colour}")
+        assert await label.evaluate("p => getComputedStyle(p).color") == text, colour
+
+
+async def test_texts_can_be_translated_and_a_second_copy_stays_out(browser, meetings, api, website):
+    website["html"] = (
+        host_page(f"{api}/widget.js")
+        .replace(
+            '<div id="alesco-prs" class="mt-4">',
+            '<div id="alesco-prs" class="mt-4" data-text-updated="Aktualisiert" '
+            'data-text-by="von" data-text-vote-expected="Abstimmung" data-text-vote="Abstimmen">',
+        )
+        .replace("</html>", f'<script src="{api}/widget.js" defer></script></html>')
+    )
+    page = await open_page(browser, website["base"], locale="de-DE")
+    assert await page.locator("a.al-rfc-card").count() == 3  # rendered once, not twice
+    meta = await page.locator(".al-rfc-card-meta").first.text_content()
+    assert meta is not None
+    assert " von alice · Aktualisiert " in meta
+    vote = await page.locator(".al-rfc-card-vote").first.text_content()
+    assert vote is not None
+    assert vote.startswith("Abstimmung ")
+    assert await page.locator(".al-rfc-vote").first.text_content() == "Abstimmen"
+
+
+@pytest.fixture
+def all_day_vote(engine: Any, committee: Any) -> None:
+    """The next meeting is an all-day calendar event: a date with no time."""
+    from sqlmodel import Session
+
+    from alesco.calendar import CalendarEvent
+    from alesco.committee_store import replace_calendar
+    from alesco.sync_runs import Origin
+
+    day = (NOW + timedelta(days=5)).replace(hour=0, minute=0, second=0, microsecond=0)
+    event = CalendarEvent(
+        "all-day",
+        "Vote day",
+        day,
+        day + timedelta(days=1),
+        None,
+        None,
+        None,
+        False,
+        None,
+        all_day=True,
+    )
+    with Session(engine) as session, session.begin():
+        window = (NOW - timedelta(days=30), NOW + timedelta(days=30))
+        replace_calendar(session, [event], window, Origin.UPSTREAM, NOW)
+
+
+async def test_a_vote_on_an_all_day_meeting_shows_its_date(browser, all_day_vote, api, website):
+    website["html"] = host_page(f"{api}/widget.js")
+    context = await browser.new_context(locale="en-US", timezone_id="America/Los_Angeles")
+    page = await context.new_page()
+    await page.goto(website["base"])
+    await page.wait_for_selector("#alesco-prs:not([data-state=loading])", timeout=10_000)
+    vote = await page.locator(".al-rfc-card-vote").text_content()
+    assert vote == f"Vote expected {us_date(NOW + timedelta(days=5))}"  # not the day before
