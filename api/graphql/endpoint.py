@@ -40,16 +40,24 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
     ) -> dict[str, Any]:
         return {"request": request, "response": response, "alesco": context_of(request)}
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body of JSON text and an object (or a batch, a list, which Strawberry refuses):
+        anything else would escape Strawberry as a 500 (UnicodeDecodeError, `.get` on a
+        number)."""
+        try:
+            parsed = super().parse_json(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body: it is not UTF-8") from error
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         """The GraphQL spec's GetOperation(): several operations and no `operationName` is
-        a request error (Strawberry would quietly run the first). So is a body that is not
-        UTF-8, which Strawberry's JSON decoding lets escape as a UnicodeDecodeError."""
-        try:
-            data = await super().parse_http_body(request)
-        except UnicodeDecodeError as error:
-            raise HTTPException(400, "Unable to parse request body: it is not UTF-8") from error
+        a request error (Strawberry would quietly run the first)."""
+        data = await super().parse_http_body(request)
         for request_data in data if isinstance(data, list) else [data]:
             if not isinstance(request_data.operation_name, str | None):
                 raise HTTPException(400, "The operationName must be a string or null.")

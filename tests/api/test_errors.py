@@ -99,6 +99,22 @@ async def test_routing_errors(client, engine, method, path, status):
             "Unable to parse",
         ),
         ({"method": "POST", "json": {"nope": 1}}, "No GraphQL query"),
+        # Found by the fuzz suites: each of these was a 500.
+        ({"method": "POST", "json": False}, "must be a JSON object"),
+        (
+            {"method": "POST", "content": b"null", "headers": {"content-type": "application/json"}},
+            "must be a JSON object",
+        ),
+        ({"method": "POST", "json": 1.5}, "must be a JSON object"),
+        (
+            {
+                "method": "POST",
+                "content": b'{"query": "\xff"}',
+                "headers": {"content-type": "application/json"},
+            },
+            "not UTF-8",
+        ),
+        ({"method": "POST", "json": {"query": "{ x }", "operationName": False}}, "operationName"),
         ({"method": "GET", "params": {"query": "mutation { x }"}}, "mutations are not allowed"),
     ],
 )
