@@ -52,6 +52,21 @@ async def all_proposals(settings, engine) -> list[dict]:
     return response.json()["data"]
 
 
+async def sync_from(fake, engine, database_url, pulls: int, syncs: int = 1) -> list:
+    """Serve `pulls` RFC PRs of o/r from `fake` (a FakeGitHub with a quirk), sync `syncs`
+    times, and return each sync's report."""
+    from tests.fakes.server import serve_in_thread
+
+    repo = fake.add_repository({"repo": "o/r"})
+    for number in range(1, pulls + 1):
+        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
+    with serve_in_thread(fake.app) as url:
+        settings = make_settings(
+            database_url=database_url, github_api_url=url, github_repos=("o/r",)
+        )
+        return [await sync_github(settings, engine) for _ in range(syncs)]
+
+
 async def test_real_alesco_pull_requests_over_the_wire(github, engine, database_url):
     github.fake.add_repository(snapshot_dump())
     report = await sync_github(github.settings(database_url), engine)
@@ -303,17 +318,7 @@ async def test_relative_link_urls_are_followed(github, engine, database_url):
             origin = f"{request.url.scheme}://{request.url.netloc}"
             return type(answer)(answer.status, answer.payload, answer.link.replace(origin, ""))
 
-    fake = RelativeLinks(max_per_page=2)
-    repo = fake.add_repository({"repo": "o/r"})
-    for number in range(1, 6):
-        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
-    from tests.fakes.server import serve_in_thread
-
-    with serve_in_thread(fake.app) as url:
-        settings = make_settings(
-            database_url=database_url, github_api_url=url, github_repos=("o/r",)
-        )
-        report = await sync_github(settings, engine)
+    (report,) = await sync_from(RelativeLinks(max_per_page=2), engine, database_url, 5)
     assert report.outcome == Outcome.SUCCESS
     assert report.items == 5
 
@@ -351,7 +356,6 @@ async def test_events_added_on_a_new_page_are_read(github, engine, database_url)
 async def test_link_relations_compare_case_insensitively(engine, database_url):
     """RFC 8288: `rel="Next"` and `rel="next last"` name the next page too."""
     from tests.fakes.github import FakeGitHub
-    from tests.fakes.server import serve_in_thread
 
     class OddRelations(FakeGitHub):
         def _paginate(self, request, repository, items):
@@ -361,15 +365,7 @@ async def test_link_relations_compare_case_insensitively(engine, database_url):
             link = answer.link.replace('rel="next"', 'rel="Next"')
             return type(answer)(answer.status, answer.payload, link)
 
-    fake = OddRelations(max_per_page=2)
-    repo = fake.add_repository({"repo": "o/r"})
-    for number in range(1, 6):
-        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
-    with serve_in_thread(fake.app) as url:
-        settings = make_settings(
-            database_url=database_url, github_api_url=url, github_repos=("o/r",)
-        )
-        report = await sync_github(settings, engine)
+    (report,) = await sync_from(OddRelations(max_per_page=2), engine, database_url, 5)
     assert report.outcome == Outcome.SUCCESS
     assert report.items == 5
 
@@ -378,7 +374,6 @@ async def test_a_pr_opened_while_the_list_is_paged_is_no_crash(engine, database_
     """Newest first, a PR opened after page 1 was served pushes page 1's last PR onto
     page 2 as well: it is stored once, and the new PR comes with the next sync."""
     from tests.fakes.github import FakeGitHub
-    from tests.fakes.server import serve_in_thread
 
     class OpensOneMidway(FakeGitHub):
         opened = False
@@ -390,16 +385,9 @@ async def test_a_pr_opened_while_the_list_is_paged_is_no_crash(engine, database_
                 repository.add_pull(9, "RFC: Nine", "eve", created_at=T + timedelta(days=9))
             return answer
 
-    fake = OpensOneMidway(max_per_page=2)
-    repo = fake.add_repository({"repo": "o/r"})
-    for number in range(1, 5):
-        repo.add_pull(number, f"RFC: {number}", "ann", created_at=T + timedelta(hours=number))
-    with serve_in_thread(fake.app) as url:
-        settings = make_settings(
-            database_url=database_url, github_api_url=url, github_repos=("o/r",)
-        )
-        first = await sync_github(settings, engine)
-        second = await sync_github(settings, engine)
+    first, second = await sync_from(
+        OpensOneMidway(max_per_page=2), engine, database_url, 4, syncs=2
+    )
     assert (first.outcome, first.items) == (Outcome.SUCCESS, 4)
     assert (second.outcome, second.items) == (Outcome.SUCCESS, 5)
 
