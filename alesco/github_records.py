@@ -124,7 +124,7 @@ def _optional(record: Mapping[str, Any], key: str, kind: type[T], what: str) -> 
 def _time(record: Mapping[str, Any], key: str, what: str) -> datetime:
     try:
         return parse_timestamp(_field(record, key, str, what))
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # OverflowError: no such instant in UTC
         raise MalformedUpstream(f"{what}: field {key!r}: {error}") from error
 
 

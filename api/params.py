@@ -166,7 +166,7 @@ def parse_day(raw: str | None, name: str) -> date | None:
             return date.fromisoformat(raw)
         if RFC3339_TIME.fullmatch(raw):
             return parse_timestamp(raw).date()
-    except ValueError:  # the right shape, but no such day or hour (2025-02-30)
+    except (ValueError, OverflowError):  # no such day (2025-02-30), or none in UTC (year 0)
         pass
     message = f"must be a date YYYY-MM-DD or an RFC 3339 time (got {raw[:40]!r})"
     raise BadParameter(name, message)

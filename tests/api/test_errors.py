@@ -37,6 +37,7 @@ from alesco.cursor import Cursor
         ("/v1/meetings?from=2025-W01-1", "from"),  # an ISO week date, not RFC 3339
         ("/v1/meetings?to=2025-01-01T10:00:00", "to"),  # no offset
         ("/v1/meetings?from=2025-02-30", "from"),
+        ("/v1/meetings?from=0001-01-01T00:00:00%2B00:01", "from"),  # UTC is in year 0
         ("/v1/proposals?sort=", "sort"),
         ("/v1/proposals?stage=", "stage"),
         ("/v1/proposals?stage=fcp,", "stage"),
