@@ -15,6 +15,10 @@ The real files vary (tests/data/minutes): numbered or bulleted decisions with su
 (only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
 bullets, annotations such as `benny Vasquez (not present for full meeting)`, headings at
 level 2 or 3. What cannot be read becomes a warning; a file never fails a sync.
+
+The meeting date comes from the file name, else the title (or front matter `date:`), else
+the first heading that carries one (`# SC minutes` then `## 2026-12-03`); see _date_in for
+the forms read.
 """
 
 from __future__ import annotations
@@ -38,11 +42,22 @@ _PULL_URL = re.compile(
     re.IGNORECASE,
 )
 _PULL_SHORT = re.compile(r"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#(\d+)\b")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(_MONTHS.split("|"), 1)}
-_MONTH_FIRST = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS}),?\s+(\d{{4}})\b", re.I)
+# Dates in file names and titles: ISO-like year first (`2026-10-07`, `2026/10/07`), day
+# first with dots (`19.11.2026`, as written in much of Europe), and month names, full or
+# abbreviated (`Nov 12th, 2026`, `3 Sept. 2026`). With slashes or dashes and the year last,
+# `03/04/2026` is April 3rd in Europe and March 4th in the US: only a day above 12 decides.
+_YEAR_FIRST = re.compile(r"(?<![\d.vV])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d])")
+_YEAR_LAST = re.compile(r"(?<![\d.vV])(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?![\d])")
+_MONTH_NAME = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH_ABBREVIATIONS = "janfebmaraprmayjunjulaugsepoctnovdec"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_MONTH_FIRST = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})\b", re.I)
+_DAY_FIRST = re.compile(
+    rf"\b(\d{{1,2}}){_ORDINAL}\.?\s+(?:of\s+)?({_MONTH_NAME})\.?,?\s+(\d{{4}})\b", re.I
+)
 _RECORDER = re.compile(
     r"^(?:(?:minutes|notes)\s+(?:(?:recorded|taken|written|kept)\s+)?"
     r"|(?:recorded|taken|written|kept)\s+)by:?\s+(?P<name>.+?)\.?$",
@@ -431,21 +446,35 @@ def _headings(tokens: list[Token]) -> list[tuple[int, str]]:
     ]
 
 
+def _day_month(first: int, second: int, separator: str) -> tuple[int, int] | None:
+    """Day and month of a year-last numeric date, or None when the order is a guess."""
+    if separator == "." or first > 12 or first == second:
+        return first, second
+    return (second, first) if second > 12 else None
+
+
+def _dates_in(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """(position, year, month, day) of every date-like run in `text`, valid or not."""
+    for match in _YEAR_FIRST.finditer(text):
+        year, month, day = match.group(1, 3, 4)
+        yield match.start(), int(year), int(month), int(day)
+    for match in _YEAR_LAST.finditer(text):
+        ordered = _day_month(int(match.group(1)), int(match.group(3)), match.group(2))
+        if ordered is not None:
+            yield match.start(), int(match.group(4)), ordered[1], ordered[0]
+    for pattern, (month_at, day_at) in ((_MONTH_FIRST, (1, 2)), (_DAY_FIRST, (2, 1))):
+        for match in pattern.finditer(text):
+            month = _MONTH_ABBREVIATIONS.index(match.group(month_at)[:3].lower()) // 3 + 1
+            yield match.start(), int(match.group(3)), month, int(match.group(day_at))
+
+
 def _date_in(text: str | None) -> date | None:
-    if not text:
-        return None
-    if match := _ISO_DATE.search(text):
+    """The first valid date written in `text`, in any of the forms above."""
+    for _, year, month, day in sorted(_dates_in(text or "")):
         try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return date(year, month, day)
         except ValueError:
-            return None
-    for pattern, order in ((_MONTH_FIRST, (1, 2, 3)), (_DAY_FIRST, (2, 1, 3))):
-        if match := pattern.search(text):
-            month, day, year = (match.group(index) for index in order)
-            try:
-                return date(int(year), _MONTH_NUMBERS[month.lower()], int(day))
-            except ValueError:
-                return None
+            continue
     return None
 
 
@@ -494,7 +523,12 @@ def parse_minutes(text: str, path: str) -> Minutes:
     warnings: list[str] = []
     name = path.rsplit("/", 1)[-1]
     file_date = _date_in(name)
-    title_date = _date_in(title) or _date_in(front.get("date"))
+    # A title without a date ("# Probe SC minutes") may leave it to a heading ("## 2026-12-03").
+    title_date = (
+        _date_in(title)
+        or _date_in(front.get("date"))
+        or next(filter(None, (_date_in(heading) for _, heading in headings)), None)
+    )
     if file_date and title_date and file_date != title_date:
         warnings.append(f"title says {title_date}, file name says {file_date}; using the name")
     meeting_date = file_date or title_date

@@ -677,6 +677,37 @@ def test_unseen_layouts(text, expected):
         ("# ALESCo Meeting, 16 April 2025", date(2025, 4, 16)),
         ("# ALESCo Meeting: April 16th, 2025", date(2025, 4, 16)),
         ("# ALESCo Meeting (2025-04-16)", date(2025, 4, 16)),
+        pytest.param(
+            "# Probe SC Meeting Notes - Nov 12th, 2026", date(2026, 11, 12), id="abbreviated-month"
+        ),
+        pytest.param("# SC meeting, Sept 9, 2026", date(2026, 9, 9), id="sept-abbreviation"),
+        pytest.param("# SC meeting, 9 Sept. 2026", date(2026, 9, 9), id="day-first-abbr-dot"),
+        pytest.param(
+            "# Probe SC — Dec 3rd, 2026", date(2026, 12, 3), id="abbreviated-month-with-ordinal"
+        ),
+        pytest.param(
+            "# Steering Council update — 2026/10/07", date(2026, 10, 7), id="year-first-slashes"
+        ),
+        pytest.param(
+            "# Steering Committee Minutes 19.11.2026", date(2026, 11, 19), id="day-first-dots"
+        ),
+        pytest.param(
+            "# SC 2026-02-30, moved to 2026-03-01", date(2026, 3, 1), id="first-valid-date-wins"
+        ),
+        pytest.param("# SC 13/04/2026", date(2026, 4, 13), id="slashes-day-above-12-first"),
+        pytest.param("# SC 04/13/2026", date(2026, 4, 13), id="slashes-day-above-12-second"),
+        pytest.param("# SC 03/04/2026", None, id="slashes-ambiguous-day-and-month"),
+        pytest.param("# SC release v1.2.2026", None, id="version-is-no-date"),
+        pytest.param(
+            "# Probe SC minutes\n\n## 2026-12-03",
+            date(2026, 12, 3),
+            id="date-only-in-a-level-2-heading",
+        ),
+        pytest.param(
+            "# SC 2026-12-03\n\n## 2026-12-10",
+            date(2026, 12, 3),
+            id="title-date-before-heading-dates",
+        ),
     ],
 )
 def test_dates_in_titles(title, expected):
