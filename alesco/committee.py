@@ -12,10 +12,14 @@ members (roster plus attendance and chair), and the links between them and propo
 - A meeting's id is its date (`2025-04-16`), with `-2`, `-3` for further meetings that day,
   numbered by start time (then UID): cancelling one must not rename the others.
 - Attendees named in the minutes are matched to the roster by name, alias or GitHub login
-  (`@login` too), case-insensitively; generic "Attendees" entries that match a member count
-  as members, the rest as community. A name listed as a member present that the roster
-  does not know stays among `attendees` as written (most likely a member the roster has not
-  caught up with); only roster matches become `Member`s (GraphQL `Meeting.attendees`).
+  (`@login` too), ignoring case and accents, and past an affiliation, a count of lines
+  said, a login in parentheses or a linked profile (alesco/person_names.py); generic
+  "Attendees" entries that match a member count as members, the rest as community. A name
+  listed as a member present that the roster does not know stays among `attendees` as
+  written (most likely a member the roster has not caught up with); only roster matches
+  become `Member`s (GraphQL `Meeting.attendees`). A matched attendee is served in the
+  roster's spelling, anyone else as written without the affiliation after a dash
+  (`person_names.display_name`).
 - An all-day event (iCalendar `VALUE=DATE`) is a meeting on its date with no time, like
   minutes without an event, but scheduled: it can be the next meeting from the day before.
 - The next meeting is the first not-cancelled event starting after `now`.
@@ -32,6 +36,7 @@ from datetime import UTC, date, datetime, time
 from alesco.calendar import CalendarEvent
 from alesco.lifecycle import Stage
 from alesco.minutes import Attendee, Minutes, PullLink
+from alesco.person_names import display_name, logins, name_key, spellings
 from alesco.roster import ChairTerm, RosterMember
 
 DEFAULT_TITLE = "ALESCo meeting"
@@ -105,11 +110,6 @@ def meeting_title(minutes_title: str | None) -> str:
     return text or DEFAULT_TITLE
 
 
-def name_key(name: str) -> str:
-    """How a name is compared: case, spacing and a GitHub `@` before a login do not count."""
-    return " ".join(name.strip().removeprefix("@").casefold().split())
-
-
 @dataclass(frozen=True, slots=True)
 class Committee:
     meetings: tuple[Meeting, ...]
@@ -148,16 +148,27 @@ class _Roster:
 
     def __init__(self, members: Sequence[RosterMember]) -> None:
         self.by_key: dict[str, RosterMember] = {}
+        self.by_login: dict[str, RosterMember] = {}
         for member in members:
             for spelling in member.names:
                 self.by_key.setdefault(name_key(spelling), member)
+            if member.github:
+                self.by_login[name_key(member.github)] = member
 
-    def find(self, name: str) -> RosterMember | None:
-        return self.by_key.get(name_key(name))
+    def find(self, attendee: Attendee) -> RosterMember | None:
+        """The member a written attendee is: by a spelling of the name (see
+        `person_names.spellings`), else by a login in parentheses, in the note or linked."""
+        for spelling in spellings(attendee.name):
+            if member := self.by_key.get(name_key(spelling)):
+                return member
+        written = [*logins(attendee.name), attendee.note or "", attendee.github or ""]
+        return next(
+            (self.by_login[key] for key in map(name_key, written) if key in self.by_login), None
+        )
 
     def spelled(self, attendee: Attendee) -> str:
-        member = self.find(attendee.name)
-        return member.name if member else attendee.name
+        member = self.find(attendee)
+        return member.name if member else display_name(attendee.name)
 
 
 def _primary_first(day: date, document: MinutesDocument) -> tuple[bool, bool, int, str]:
@@ -220,7 +231,7 @@ def _meeting(
     members = [a for minutes in written for a in minutes.member_attendees]
     community = [a for minutes in written for a in minutes.community_attendees]
     for attendee in (a for minutes in written for a in minutes.other_attendees):
-        (members if roster.find(attendee.name) else community).append(attendee)
+        (members if roster.find(attendee) else community).append(attendee)
     canonical = {repo.lower(): repo for repo in repos}
     links = dict.fromkeys(
         PullLink(canonical[link.repo.lower()], link.number)
@@ -245,8 +256,10 @@ def _meeting(
         recorder=next((minutes.recorder for minutes in written if minutes.recorder), None),
         attendees=_unique(roster.spelled(a) for a in members),
         absentees=_unique(roster.spelled(a) for minutes in written for a in minutes.absentees),
-        board_attendees=_unique(a.name for minutes in written for a in minutes.board_attendees),
-        community_attendees=_unique(a.name for a in community),
+        board_attendees=_unique(
+            display_name(a.name) for minutes in written for a in minutes.board_attendees
+        ),
+        community_attendees=_unique(display_name(a.name) for a in community),
         decisions=tuple(text for minutes in written for text in minutes.decisions),
         proposals=tuple(links),
     )

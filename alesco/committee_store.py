@@ -98,11 +98,18 @@ def replace_calendar(
 
 
 def _people(attendees: Sequence[Attendee]) -> list[dict[str, Any]]:
-    return [{"name": person.name, "note": person.note} for person in attendees]
+    # "github" only when linked, so that rows stored before it existed read as unchanged.
+    return [
+        {"name": person.name, "note": person.note}
+        | ({"github": person.github} if person.github else {})
+        for person in attendees
+    ]
 
 
 def _attendees(values: list[dict[str, Any]]) -> tuple[Attendee, ...]:
-    return tuple(Attendee(value["name"], value.get("note")) for value in values)
+    return tuple(
+        Attendee(value["name"], value.get("note"), value.get("github")) for value in values
+    )
 
 
 def _minutes_columns(file: MinutesFile, origin: Origin) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -40,6 +40,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re
 _PULL_URL = re.compile(
     r"https?://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/(\d+)",
     re.IGNORECASE,
+)
+_PROFILE_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/?$", re.I
 )
 _PULL_SHORT = re.compile(r"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#(\d+)\b")
 # Dates in file names and titles: ISO-like year first (`2026-10-07`, `2026/10/07`), day
@@ -115,6 +118,7 @@ ATTENDANCE_ROLES = frozenset(
 class Attendee:
     name: str
     note: str | None = None
+    github: str | None = None  # from a link to https://github.com/<login> on the name
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -491,9 +495,31 @@ def _pull_links(tokens: list[Token]) -> tuple[PullLink, ...]:
     return tuple(sorted(found))
 
 
-def _attendees(values: list[str]) -> tuple[Attendee, ...]:
-    people = (_attendee(value) for value in values)
-    return tuple(dict.fromkeys(person for person in people if person is not None))
+def _profile_links(tokens: list[Token]) -> dict[str, str]:
+    """The GitHub login of every link to a profile, by link text:
+    `[Carl George](https://github.com/carlwgeorge)` gives {"Carl George": "carlwgeorge"}."""
+    found: dict[str, str] = {}
+    login: str | None = None
+    text: list[str] = []
+    for child in (c for token in tokens if token.type == "inline" for c in token.children or []):
+        if child.type == "link_open":
+            match = _PROFILE_URL.match(str(child.attrs.get("href", "")))
+            login, text = (match.group(1) if match else None), []
+        elif child.type == "link_close" and login and "".join(text).strip():
+            found.setdefault("".join(text).strip(), login)
+        elif child.type in ("text", "code_inline"):
+            text.append(child.content)
+    return found
+
+
+def _attendees(values: list[str], profiles: dict[str, str]) -> tuple[Attendee, ...]:
+    people = []
+    for value in values:
+        person = _attendee(value)
+        if person is not None:
+            login = next((login for text, login in profiles.items() if text in value), None)
+            people.append(replace(person, github=login) if login else person)
+    return tuple(dict.fromkeys(people))
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -536,6 +562,7 @@ def parse_minutes(text: str, path: str) -> Minutes:
         warnings.append("no meeting date in the file name or title")
     collected = _collect(list(_blocks(tokens)))
     roles = collected.roles
+    profiles = _profile_links(tokens)
     if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
         warnings.append("no attendance section found")
     # "- **Decision:** X" under "Decisions" says X, as "Decision: X" anywhere does.
@@ -551,11 +578,11 @@ def parse_minutes(text: str, path: str) -> Minutes:
         title=title,
         recorder=collected.recorder,
         editors=collected.editors,
-        member_attendees=_attendees(roles[Role.MEMBERS]),
-        absentees=_attendees(roles[Role.ABSENT]),
-        board_attendees=_attendees(roles[Role.BOARD]),
-        community_attendees=_attendees(roles[Role.COMMUNITY]),
-        other_attendees=_attendees(roles[Role.ATTENDEES]),
+        member_attendees=_attendees(roles[Role.MEMBERS], profiles),
+        absentees=_attendees(roles[Role.ABSENT], profiles),
+        board_attendees=_attendees(roles[Role.BOARD], profiles),
+        community_attendees=_attendees(roles[Role.COMMUNITY], profiles),
+        other_attendees=_attendees(roles[Role.ATTENDEES], profiles),
         decisions=tuple(decisions),
         pull_links=_pull_links(tokens),
         warnings=tuple(warnings),

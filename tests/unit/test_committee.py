@@ -10,7 +10,7 @@ import pytest
 from alesco.calendar import CalendarEvent
 from alesco.committee import MinutesDocument, build_committee
 from alesco.lifecycle import Stage
-from alesco.minutes import Attendee, Minutes, PullLink
+from alesco.minutes import Attendee, Minutes, PullLink, parse_minutes
 from alesco.roster import ChairTerm, RosterMember
 
 REPO = "AlmaLinux/ALESCo"
@@ -315,3 +315,58 @@ def test_links_only_to_configured_repositories_and_next_vote():
     assert committee.next_vote(Stage.FCP, NOW).event_uid == "e"
     assert committee.next_vote(Stage.DISCUSSION, NOW) is None
     assert committee.next_meeting(datetime(2027, 1, 1, tzinfo=UTC)) is None
+
+
+PROBE_ROSTER = [
+    RosterMember(name="Neal Gompa", github="ngompa"),
+    RosterMember(name="Carl George", github="carlwgeorge"),
+    RosterMember(name="Lucía Fernández", github="lfernandez"),
+    RosterMember(name="Dmitri Ivanov"),
+    RosterMember(name="Hiroshi Tanaka", aliases=("Hiro",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "member", "community"),
+    [
+        pytest.param("**Neal Gompa** - Velocity Limitless", "Neal Gompa", None, id="bold-dash"),
+        pytest.param(
+            "[Carl George](https://github.com/carlwgeorge) — Red Hat",
+            "Carl George",
+            None,
+            id="linked-name-em-dash-affiliation",
+        ),
+        pytest.param(
+            "[carl](https://github.com/carlwgeorge)", "Carl George", None, id="profile-link-login"
+        ),
+        pytest.param(
+            "Dr. Lucía Fernández (Universidad X)", "Lucía Fernández", None, id="honorific-note"
+        ),
+        pytest.param("Dmitri Ivanov, Chair emeritus", "Dmitri Ivanov", None, id="comma-role"),
+        pytest.param("Hiroshi Tanaka - Example KK", "Hiroshi Tanaka", None, id="dash-company"),
+        pytest.param("Hiro \u2013 Example KK", "Hiroshi Tanaka", None, id="alias-en-dash-company"),
+        pytest.param("Neal Gompa (ngompa) 45", "Neal Gompa", None, id="meetbot-login-and-count"),
+        pytest.param("Lucía Fernández (lfernandez) 5", "Lucía Fernández", None, id="accented"),
+        pytest.param("Lucia Fernandez", "Lucía Fernández", None, id="accents-do-not-count"),
+        pytest.param("ngompa (45)", "Neal Gompa", None, id="meetbot-nick-and-count"),
+        pytest.param("N. Gompa (ngompa)", "Neal Gompa", None, id="login-in-parentheses"),
+        pytest.param("Tanaka, Hiroshi", "Hiroshi Tanaka", None, id="surname-first"),
+        pytest.param(
+            "Pat Visitor - Example Org", None, "Pat Visitor", id="unknown-affiliation-cut"
+        ),
+        pytest.param(
+            "Pat Visitor (patv) 12", None, "Pat Visitor", id="unknown-count-and-login-cut"
+        ),
+        pytest.param("Pat Visitor, Fedora", None, "Pat Visitor, Fedora", id="unknown-comma-kept"),
+        pytest.param("(ngompa)", "Neal Gompa", None, id="only-a-login-in-parentheses"),
+    ],
+)
+def test_attendee_lines_with_extras_match_the_roster(line, member, community):
+    text = f"# SC 2026-01-08\n\n## Attendees\n\n- {line}\n"
+    document = MinutesDocument(parse_minutes(text, "m/2026-01-08.md"), None)
+    committee = build_committee([], [document], PROBE_ROSTER, [REPO], NOW.date())
+    (meeting,) = committee.meetings
+    assert meeting.attendees == ((member,) if member else ())
+    assert meeting.community_attendees == ((community,) if community else ())
+    attended = {m.name for m in committee.members if m.meetings_attended}
+    assert attended == ({member} if member else set())
