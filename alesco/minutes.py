@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -37,8 +38,10 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 # Issues and pull requests share a number space on GitHub, and /issues/N redirects to
 # /pull/N for a pull request, so minutes link either; the caller keeps the configured repos.
+# `www.` and a missing scheme (`github.com/o/r/pull/4`) are links too, as GitHub renders them.
 _PULL_URL = re.compile(
-    r"https?://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/(\d+)",
+    r"(?<![\w.-])(?:https?://)?(?:www\.)?github\.com/"
+    r"([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/(\d+)",
     re.IGNORECASE,
 )
 _PROFILE_URL = re.compile(
@@ -482,15 +485,17 @@ def _date_in(text: str | None) -> date | None:
     return None
 
 
-def _pull_links(tokens: list[Token]) -> tuple[PullLink, ...]:
+def _pull_links(tokens: list[Token], references: dict[str, dict[str, str]]) -> tuple[PullLink, ...]:
     """Every GitHub pull request (or issue: same numbers) the text links, bare or as a
-    Markdown link (the raw inline source holds both), and `owner/repo#N` references."""
+    Markdown link (the raw inline source holds both), and `owner/repo#N` references;
+    reference-style links (`[PR][mr]` with `[mr]: URL` below) by their definitions, which
+    markdown-it takes out of the text."""
+    texts = [token.content for token in tokens if token.type in ("inline", "html_block")]
+    texts += [str(reference.get("href", "")) for reference in references.values()]
     found: set[PullLink] = set()
-    for token in tokens:
-        if token.type not in ("inline", "html_block"):
-            continue
+    for text in texts:
         for pattern in (_PULL_URL, _PULL_SHORT):
-            for owner, name, number in pattern.findall(token.content):
+            for owner, name, number in pattern.findall(text):
                 found.add(PullLink(f"{owner}/{name}", int(number)))
     return tuple(sorted(found))
 
@@ -543,7 +548,8 @@ def _normalised(text: str) -> str:
 def parse_minutes(text: str, path: str) -> Minutes:
     """Read one minutes file; missing parts are empty and explained in `warnings`."""
     front, body = _front_matter(_normalised(text))
-    tokens = _MARKDOWN.parse(body)
+    env: dict[str, Any] = {}
+    tokens = _MARKDOWN.parse(body, env)
     headings = _headings(tokens)
     title = next((heading for level, heading in headings if level == 1), front.get("title"))
     warnings: list[str] = []
@@ -584,6 +590,6 @@ def parse_minutes(text: str, path: str) -> Minutes:
         community_attendees=_attendees(roles[Role.COMMUNITY], profiles),
         other_attendees=_attendees(roles[Role.ATTENDEES], profiles),
         decisions=tuple(decisions),
-        pull_links=_pull_links(tokens),
+        pull_links=_pull_links(tokens, env.get("references", {})),
         warnings=tuple(warnings),
     )

@@ -671,6 +671,36 @@ def test_unseen_layouts(text, expected):
     assert list(minutes.warnings) == expected.warnings
 
 
+PROBE = "probe/sc-rfcs"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "- Discussed ([PR][mr])\n\n[mr]: https://github.com/probe/sc-rfcs/pull/5\n",
+            [5],
+            id="reference-style-link",
+        ),
+        pytest.param(
+            "1. [RFC: Drop i686][1]\n\n[1]: https://github.com/probe/sc-rfcs/pull/9 'RFC'\n",
+            [9],
+            id="numbered-reference-with-a-title",
+        ),
+        pytest.param(
+            "[unused]: https://github.com/probe/sc-rfcs/pull/3\n", [3], id="unused-reference"
+        ),
+        pytest.param("See https://www.github.com/probe/sc-rfcs/pull/12\n", [12], id="www"),
+        pytest.param("See github.com/probe/sc-rfcs/pull/14.\n", [14], id="scheme-less"),
+        pytest.param("See www.github.com/probe/sc-rfcs/issues/15\n", [15], id="scheme-less-www"),
+        pytest.param("See notgithub.com/probe/sc-rfcs/pull/16\n", [], id="other-host"),
+    ],
+)
+def test_pull_request_links(text, expected):
+    minutes = parse_minutes(f"# SC 2026-09-24\n\n{text}", "notes.md")
+    assert minutes.pull_links == tuple(PullLink(PROBE, number) for number in expected)
+
+
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
