@@ -97,6 +97,7 @@ _GROUP_WORDS = re.compile(
 _ABSENT_MARKS = frozenset(
     {"no", "n", "false", "[ ]", "✗", "✘", "❌", "absent", "apologies", "regrets", "excused"}
 )
+_DECISION_COLUMN = re.compile(r"decision|decided|outcome|resolution|resolved|agreed|result")
 _ASIDE_LEAD = re.compile(r"^(?:see(?:\s+also)?|cf\.?|related|references?)\b", re.I)
 _REFERENCE = re.compile(r"https?://\S+|(?:[\w.-]+/[\w.-]+)?#\d+")
 _DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
@@ -257,6 +258,11 @@ def _table_blocks(
 ) -> Iterator[_Block]:
     lowered = [cell.lower() for cell in header]
     name_column = next((i for i, cell in enumerate(lowered) if "name" in cell), 0)
+    if _role_of(path) == Role.DECISIONS:
+        # "| Topic | Decision | Vote |": the decision is what the table records, not the topic.
+        name_column = next(
+            (i for i, cell in enumerate(lowered) if _DECISION_COLUMN.search(cell)), name_column
+        )
     role_column = next(
         (i for i, cell in enumerate(lowered) if re.search(r"role|type|group|status", cell)), None
     )

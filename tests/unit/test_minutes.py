@@ -620,6 +620,30 @@ UNSEEN_LAYOUTS = [
         Probe(other=["Ann Member"], decisions=["Adopt RFC 4", "close RFC 5", "meet weekly"]),
         id="decision-prefix-is-stripped-under-a-decisions-heading-too",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Decisions\n\n"
+        "| Topic | Decision | Vote |\n|---|---|---|\n"
+        "| [#9](https://github.com/AlmaLinux/ALESCo/pull/9) | Drop i686 goes to discussion | 3-0 |\n"
+        "| Budget | Approve the [budget](https://github.com/AlmaLinux/ALESCo/pull/10) | 4-0 |\n",
+        Probe(
+            other=["Ann Member"],
+            decisions=["Drop i686 goes to discussion", "Approve the budget"],
+            prs=[9, 10],
+        ),
+        id="decisions-table-serves-its-decision-column",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Votes\n\n"
+        "| RFC | Outcome |\n|---|---|\n| RFC 4 | Adopted |\n",
+        Probe(other=["Ann Member"], decisions=["Adopted"]),
+        id="decisions-table-outcome-column",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Decisions\n\n"
+        "| Item | Vote |\n|---|---|\n| Adopt RFC 4 | 3-0 |\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4"]),
+        id="decisions-table-without-a-decision-column-serves-its-first",
+    ),
     *(
         pytest.param(
             f"# Sync 2026-09-24\n\n{line}\n\n## Attendees\n\n- Ann Member\n",
