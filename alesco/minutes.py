@@ -34,6 +34,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from alesco.person_names import is_a_person
+
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 # Issues and pull requests share a number space on GitHub, and /issues/N redirects to
@@ -81,7 +83,10 @@ _EDITORS = re.compile(r"^edited\s+by:?\s+(?P<names>.+?)(?:\s+for\s+publishing)?\
 _LABELLED_LINE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z /-]{2,40}?)\s*:\s*(?P<value>.+)$")
 _NOTE = re.compile(r"^(?P<name>.*?)\s*\((?P<note>[^()]*)\)\s*$")
 _PLACEHOLDER = re.compile(
-    r"^(?:n/?a|none|nobody|no ?one|-+|—|tbd|no\b.*\battendees?|none present)\.?$", re.I
+    r"^\(?(?:n/?a|none|nobody|no ?one|-+|—|tbd|no\b.*\battendees?|none present|nil"
+    r"|none (?:received|given|noted|recorded|reported|sent|today|this (?:week|time))"
+    r"|no (?:apologies|regrets|absences|decisions?)(?: \w+)?)\)?\.?$",
+    re.I,
 )
 _DECISION_WORDS = re.compile(
     r"decision|resolution|\b(?:resolved|agreed|agreements?|outcomes?|votes|vot(?:e|ing) results?)\b"
@@ -398,8 +403,10 @@ def _attendee(text: str) -> Attendee | None:
         return None
     match = _NOTE.match(text)
     if match and match.group("name"):
-        return Attendee(match.group("name").strip(), match.group("note").strip() or None)
-    return Attendee(text)
+        person = Attendee(match.group("name").strip(), match.group("note").strip() or None)
+    else:
+        person = Attendee(text)
+    return person if is_a_person(person.name, person.note) else None
 
 
 def _recorder(line: str) -> str | None:
