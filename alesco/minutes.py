@@ -2,14 +2,18 @@
 which pull requests were discussed (pure).
 
 The file is parsed with markdown-it into blocks (list items and paragraph lines), each under
-the headings that contain it. A block's role comes from the innermost heading that says what
-it is: member attendees ("ALESCo Member Attendees", "Attendance" under "Members"), people
-unable to attend, board attendees, community attendees, decisions ("Decisions", "Resolved",
-"Agreed", "Outcomes", "Votes"). Attendee sections named only "Attendees" / "Present" go to
-`other_attendees`, which the roster sorts into members and others later. A bold line such as
-`**Decisions:**` alone acts as a heading; inline forms such as `**Present:** A, B and C` count
-too. In an attendance section a top-level item naming a group ("- Guests", "- Unable to
-attend:") heads its sub-items, and `- Regrets: A, B` reads as a labelled line.
+the headings that contain it. A source line that wraps the one before (starting lower-case,
+or after a comma or "and") is the same line; `<br>` or two trailing spaces end one. A list
+item's later paragraphs belong to it; in an attendance list a line after `<br>` is a note.
+
+A block's role comes from the innermost heading that says what it is: member attendees
+("ALESCo Member Attendees", "Attendance" under "Members"), people unable to attend, board
+attendees, community attendees, decisions ("Decisions", "Resolved", "Agreed", "Outcomes",
+"Votes"). Attendee sections named only "Attendees" / "Present" go to `other_attendees`,
+which the roster sorts into members and others later. A bold line such as `**Decisions:**`
+alone acts as a heading; inline forms such as `**Present:** A, B and C` count too. In an
+attendance section a top-level item naming a group ("- Guests", "- Unable to attend:")
+heads its sub-items, and `- Regrets: A, B` reads as a labelled line.
 
 The real files vary (tests/data/minutes): numbered or bulleted decisions with sub-bullets
 (only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
@@ -178,9 +182,17 @@ def is_minutes_file(name: str) -> bool:
     return name.lower().endswith(".md") and name.lower() not in _IGNORED_FILES
 
 
-def _plain(token: Token, *, links: bool = True) -> str:
-    """The visible text of an inline token: markup dropped, breaks as \\n, and link text
-    kept unless `links` is false."""
+_BR = re.compile(r"<br\s*/?>", re.I)
+_SOFT_BREAK = "\x1f"  # stands for a line wrapped in the source while lines are rejoined
+_CONTINUED = re.compile(
+    r"(?:[,;&(\u2013\u2014]|\b(?:and|or|of|the|a|an|to|by|with|for|in|on|at|that|but))$", re.I
+)
+
+
+def _plain(token: Token, *, links: bool = True, soft: str = "\n") -> str:
+    """The visible text of an inline token: markup dropped, explicit breaks (`<br>`, two
+    trailing spaces) as \\n, lines wrapped in the source as `soft`, and link text kept
+    unless `links` is false."""
     parts: list[str] = []
     in_link = 0
     for child in token.children or []:
@@ -188,9 +200,53 @@ def _plain(token: Token, *, links: bool = True) -> str:
             in_link += 1 if child.type == "link_open" else -1
         elif child.type in ("text", "code_inline") and (links or not in_link):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type == "hardbreak" or (
+            child.type == "html_inline" and _BR.fullmatch(child.content.strip())
+        ):
             parts.append("\n")
+        elif child.type == "softbreak":
+            parts.append(soft)
     return "".join(parts)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether a wrapped source line carries on the sentence before it rather than starting
+    a new one: it starts lower-case ("with the amendment..."), or the line before ends in a
+    comma or a word such as "and"."""
+    previous, line = previous.rstrip(), line.strip()
+    if not previous or not line or previous[-1] in ".!?:":
+        return False
+    starts_lower = line[0].islower() and not _REFERENCE.match(line)
+    return starts_lower or bool(_CONTINUED.search(previous))
+
+
+def _paragraph_lines(token: Token) -> list[tuple[str, str]]:
+    """A paragraph's lines as (text, text without link text), a wrapped line joined to the
+    one it continues; an explicit break always ends a line."""
+    lines: list[tuple[str, str]] = []
+    explicit = zip(
+        _plain(token, soft=_SOFT_BREAK).split("\n"),
+        _plain(token, links=False, soft=_SOFT_BREAK).split("\n"),
+        strict=True,
+    )
+    for text, unlinked in explicit:
+        wrapped = zip(text.split(_SOFT_BREAK), unlinked.split(_SOFT_BREAK), strict=True)
+        for position, (line, rest) in enumerate(wrapped):
+            if position and lines and _continues(lines[-1][0], line):
+                lines[-1] = (f"{lines[-1][0]} {line.strip()}", f"{lines[-1][1]} {rest}")
+            else:
+                lines.append((line.strip(), rest))
+    return [(line, rest) for line, rest in lines if line]
+
+
+def _item_text(token: Token, attendance: bool) -> str:
+    """A list item's text on one line; in an attendance list a line after an explicit break
+    (`Neal Gompa<br>Velocity Limitless`) is an affiliation, kept as the person's note."""
+    lines = [" ".join(line.split()) for line in _plain(token, soft=" ").split("\n")]
+    lines = [line for line in lines if line]
+    if attendance and len(lines) > 1:
+        return f"{lines[0]} ({', '.join(lines[1:])})"
+    return " ".join(lines)
 
 
 def _is_aside(line: str, unlinked: str) -> bool:
@@ -299,6 +355,7 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
     # dropped, unless it could be a person ("- Cat Board").
     group: _Block | None = None
     group_label: str | None = None
+    item: _Block | None = None  # a top-level item, yielded when it closes
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -322,9 +379,11 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
         elif token.type == "list_item_close":
             item_text_taken.pop()
             if list_depth == 1:
+                if item is not None:
+                    yield item
                 if group is not None and _could_be_a_person(group.text):
                     yield group
-                group, group_label = None, None
+                item, group, group_label = None, None, None
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             text = _plain(token)
             if list_depth == 0 and (label := _pseudo_heading(token)) is not None:
@@ -335,21 +394,22 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
                 # A lead-in sentence ("Discussed policy for ...:") starts new prose.
                 headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
             elif list_depth == 0:
-                unlinked = _plain(token, links=False).split("\n")
-                for line, rest in zip(text.split("\n"), unlinked, strict=True):
-                    if line.strip():
-                        aside = _is_aside(line.strip(), rest)
-                        yield _Block(line.strip(), path, in_list=False, aside=aside)
+                for line, rest in _paragraph_lines(token):
+                    yield _Block(line, path, in_list=False, aside=_is_aside(line, rest))
             elif list_depth == 1 and not item_text_taken[-1]:
                 item_text_taken[-1] = True
-                block = _Block(" ".join(text.split()), path, in_list=True)
-                if _role_of(path) in ATTENDANCE_ROLES and _group_label(block.text):
+                attendance = _role_of(path) in ATTENDANCE_ROLES
+                block = _Block(_item_text(token, attendance), path, in_list=True)
+                if attendance and _group_label(block.text):
                     group = block
                 else:
-                    yield block
+                    item = block
+            elif list_depth == 1 and item is not None and _role_of(path) not in ATTENDANCE_ROLES:
+                # A decision's second paragraph is part of it; under attendance, an aside.
+                item.text = f"{item.text} {_item_text(token, attendance=False)}"
             elif list_depth == 2 and group_label is not None and not item_text_taken[-1]:
                 item_text_taken[-1] = True
-                yield _Block(" ".join(text.split()), (*path, group_label), in_list=True)
+                yield _Block(_item_text(token, attendance=True), (*path, group_label), in_list=True)
         index += 1
 
 

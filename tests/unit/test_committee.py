@@ -359,6 +359,8 @@ PROBE_ROSTER = [
         ),
         pytest.param("Pat Visitor, Fedora", None, "Pat Visitor, Fedora", id="unknown-comma-kept"),
         pytest.param("(ngompa)", "Neal Gompa", None, id="only-a-login-in-parentheses"),
+        pytest.param("Neal Gompa<br>Velocity Limitless", "Neal Gompa", None, id="br-affiliation"),
+        pytest.param("Pat Visitor<br>Example Org", None, "Pat Visitor", id="unknown-br"),
     ],
 )
 def test_attendee_lines_with_extras_match_the_roster(line, member, community):

@@ -677,6 +677,39 @@ UNSEEN_LAYOUTS = [
         ),
         id="names-like-sentences-or-bots-stay-people",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Neal Gompa<br>Velocity Limitless\n"
+        "- Bo Member  \n  Example Org\n- Cy Member<br/>\n\n## Decisions\n\n- A<br>B\n",
+        Probe(other=["Neal Gompa", "Bo Member", "Cy Member"], decisions=["A B"]),
+        id="br-ends-a-name-and-separates-words-of-a-decision",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n## Decisions\n\n"
+        "The council decided to approve RFC 5\nwith the amendment that mirrors keep 3 releases.\n\n"
+        "Mirrors of RFC 6, 7 and\nRFC 8 are dropped.\n\nThe RFC 9 vote waits.\n",
+        Probe(
+            other=["Ann Member"],
+            decisions=[
+                "The council decided to approve RFC 5 with the amendment that mirrors keep 3 "
+                "releases.",
+                "Mirrors of RFC 6, 7 and RFC 8 are dropped.",
+                "The RFC 9 vote waits.",
+            ],
+        ),
+        id="a-wrapped-paragraph-is-one-decision",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n  left early\n\n## Decisions\n\n"
+        "- Adopt RFC 4\n\n  with the amendment that mirrors keep 3 releases.\n- Close RFC 5\n",
+        Probe(
+            other=["Ann Member"],
+            decisions=[
+                "Adopt RFC 4 with the amendment that mirrors keep 3 releases.",
+                "Close RFC 5",
+            ],
+        ),
+        id="a-decision-items-second-paragraph-is-part-of-it",
+    ),
     *(
         pytest.param(
             f"# Sync 2026-09-24\n\n{line}\n\n## Attendees\n\n- Ann Member\n",
