@@ -109,7 +109,13 @@ _ABSENT_MARKS = frozenset(
 _DECISION_COLUMN = re.compile(r"decision|decided|outcome|resolution|resolved|agreed|result")
 _ASIDE_LEAD = re.compile(r"^(?:see(?:\s+also)?|cf\.?|related|references?)\b", re.I)
 _REFERENCE = re.compile(r"https?://\S+|(?:[\w.-]+/[\w.-]+)?#\d+")
-_DECISION_PREFIX = re.compile(r"^(?:decision|decided|resolved|agreed)\s*:\s*", re.I)
+# "Decision: X" anywhere, and meetbot's "AGREED: X" (its summary of "#agreed X") or a raw
+# "#agreed X" from the log; "ACTION:", "#action" and "AI(neal):" are action items instead.
+_DECISION_PREFIX = re.compile(r"^(?:#agreed\b|(?:decision|decided|resolved|agreed)\s*:)\s*", re.I)
+_ACTION_ITEM = re.compile(
+    r"^(?:(?i:#action\b|action(?:\s+items?)?\s*:)|AIs?\b(?:\s*\([^)]*\))?\s*[:\-\u2013])"
+)
+_MEETBOT_STAMP = re.compile(r"\s*\(\s*[\w.|-]+,\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)\s*$")
 _IGNORED_FILES = frozenset({"index.md", "readme.md", "_index.md", "template.md"})
 
 
@@ -166,6 +172,7 @@ class _Block:
     headings: tuple[str, ...]
     in_list: bool
     aside: bool = False  # a paragraph line such as "Related: #4" (see _is_aside)
+    nested: bool = False  # a sub-item, kept only as "AGREED: X" under a meetbot topic
 
 
 @dataclass
@@ -174,7 +181,7 @@ class _Collected:
     seen: set[Role] = field(default_factory=set)
     recorder: str | None = None
     editors: tuple[str, ...] = ()
-    fallback_decisions: list[str] = field(default_factory=list)
+    fallback: list[str] = field(default_factory=list)  # "Decision: X" outside a section
 
 
 def is_minutes_file(name: str) -> bool:
@@ -410,6 +417,11 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
             elif list_depth == 2 and group_label is not None and not item_text_taken[-1]:
                 item_text_taken[-1] = True
                 yield _Block(_item_text(token, attendance=True), (*path, group_label), in_list=True)
+            elif list_depth >= 2 and not item_text_taken[-1]:
+                item_text_taken[-1] = True
+                text = _item_text(token, attendance=False)
+                if _DECISION_PREFIX.match(text):
+                    yield _Block(text, path, in_list=True, nested=True)
         index += 1
 
 
@@ -510,12 +522,17 @@ def _collect(blocks: list[_Block]) -> _Collected:
                 continue
         if role == Role.DECISIONS and block.aside and block.headings in listed:
             continue
-        if role is None:
+        if role is None or block.nested:
             if _DECISION_PREFIX.match(block.text):
-                collected.fallback_decisions.append(_DECISION_PREFIX.sub("", block.text))
+                collected.fallback.append(block.text)
             continue
         collected.roles[role].append(block.text)
     return collected
+
+
+def _decision(text: str) -> str:
+    """A decision as stated: without "Decision:" or "AGREED:" and meetbot's "(nick, time)"."""
+    return " ".join(_MEETBOT_STAMP.sub("", _DECISION_PREFIX.sub("", text.strip())).split())
 
 
 def _headings(tokens: list[Token]) -> list[tuple[int, str]]:
@@ -645,12 +662,9 @@ def parse_minutes(text: str, path: str) -> Minutes:
     if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
         warnings.append("no attendance section found")
     # "- **Decision:** X" under "Decisions" says X, as "Decision: X" anywhere does.
-    stated = (
-        " ".join(_DECISION_PREFIX.sub("", value.strip()).split()) for value in roles[Role.DECISIONS]
-    )
+    written = roles[Role.DECISIONS] if Role.DECISIONS in collected.seen else collected.fallback
+    stated = (_decision(value) for value in written if not _ACTION_ITEM.match(value.strip()))
     decisions = [text for text in stated if text and not _PLACEHOLDER.match(text)]
-    if Role.DECISIONS not in collected.seen:
-        decisions = collected.fallback_decisions
     return Minutes(
         path=path,
         date=meeting_date,

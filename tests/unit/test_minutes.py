@@ -710,6 +710,29 @@ UNSEEN_LAYOUTS = [
         ),
         id="a-decision-items-second-paragraph-is-part-of-it",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\nMeeting summary\n---------------\n* Init  (ngompa, 17:00:03)\n"
+        "* RFC 5 retention  (ngompa, 17:03:10)\n"
+        "  * AGREED: RFC 5 moves to final comment period (+4, 0, -0)  (ngompa, 17:10:09)\n"
+        "  * ACTION: ngompa to announce the FCP  (ngompa, 17:11:00)\n"
+        "* #agreed Mirror retention is approved (+5, 0, -0)\n* #action dcavalca to update mirrors\n\n"
+        "People Present (lines said)\n---------------------------\n* ngompa (45)\n",
+        Probe(
+            other=["ngompa"],
+            decisions=[
+                "RFC 5 moves to final comment period (+4, 0, -0)",
+                "Mirror retention is approved (+5, 0, -0)",
+            ],
+        ),
+        id="meetbot-agreed-lines-are-decisions-and-actions-are-not",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n**Attendees:** Ann Member\n\n**Decisions/AIs:**\n\n"
+        "- Adopt RFC 4\n- AI(neal): write the announcement\n- ACTION: Bo to update the wiki\n"
+        "- AI - Cy to book the room\n- #action Di to vote\n- Aim for a release in May\n",
+        Probe(other=["Ann Member"], decisions=["Adopt RFC 4", "Aim for a release in May"]),
+        id="action-items-under-decisions-and-ais-are-no-decisions",
+    ),
     *(
         pytest.param(
             f"# Sync 2026-09-24\n\n{line}\n\n## Attendees\n\n- Ann Member\n",
