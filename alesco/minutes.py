@@ -11,9 +11,10 @@ A block's role comes from the innermost heading that says what it is: member att
 attendees, community attendees, decisions ("Decisions", "Resolved", "Agreed", "Outcomes",
 "Votes"). Attendee sections named only "Attendees" / "Present" go to `other_attendees`,
 which the roster sorts into members and others later. A bold line such as `**Decisions:**`
-alone acts as a heading; inline forms such as `**Present:** A, B and C` count too. In an
-attendance section a top-level item naming a group ("- Guests", "- Unable to attend:")
-heads its sub-items, and `- Regrets: A, B` reads as a labelled line.
+alone acts as a heading, as do HTML `<hN>` and `<summary>` (until `</details>`); inline
+forms such as `**Present:** A, B and C` count too. In an attendance section a top-level
+item naming a group ("- Guests", "- Unable to attend:") heads its sub-items, and
+`- Regrets: A, B` reads as a labelled line.
 
 The real files vary (tests/data/minutes): numbered or bulleted decisions with sub-bullets
 (only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from html import unescape
 from typing import Any
 
 import yaml
@@ -354,8 +356,25 @@ def _table_blocks(
         yield _Block(cells[name_column], (*path, role) if role else path, in_list=True)
 
 
-def _blocks(tokens: list[Token]) -> Iterator[_Block]:
-    headings: list[tuple[int, str]] = []
+_HTML_HEADING = re.compile(r"<(summary|h([1-6]))\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
+_HTML_TAG = re.compile(r"<[^>]*>")
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
+
+
+def _html_headings(html: str) -> Iterator[tuple[int, str, str]]:
+    """(level, text, what follows up to `</details>`) for each `<hN>` or `<summary>` in an
+    HTML block: `<details><summary>Apologies</summary>` heads what the details hold, as
+    `**Apologies**` would, one level below every real heading."""
+    for match in _HTML_HEADING.finditer(html):
+        level = int(match.group(2)) if match.group(2) else PSEUDO_HEADING_LEVEL
+        text = " ".join(unescape(_HTML_TAG.sub(" ", match.group(3))).split())
+        rest = html[match.end() :]
+        yield level, text, _DETAILS_CLOSE.split(rest, maxsplit=1)[0]
+
+
+def _blocks(tokens: list[Token], headings: list[tuple[int, str]] | None = None) -> Iterator[_Block]:
+    """The blocks of a token stream, under `headings` from an enclosing stream."""
+    headings = list(headings or [])
     list_depth = 0
     item_text_taken: list[bool] = []
     # In an attendance section, "- Guests" with sub-items heads them; without, it is
@@ -375,6 +394,14 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
         elif token.type == "table_open":
             header, rows, index = _table_rows(tokens, index)
             yield from _table_blocks(header, rows, path)
+        elif token.type == "html_block" and list_depth == 0:
+            for level, text, inside in _html_headings(token.content):
+                headings = [h for h in headings if h[0] < level] + [(level, text)]
+                yield _Block("", tuple(text for _, text in headings), in_list=False)
+                # "<details><summary>Apologies</summary> - A </details>" on one line.
+                yield from _blocks(_MARKDOWN.parse(_HTML_TAG.sub(" ", inside)), headings)
+            if _DETAILS_CLOSE.search(token.content):
+                headings = [h for h in headings if h[0] < PSEUDO_HEADING_LEVEL]
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
             if list_depth == 2 and group is not None:
@@ -443,7 +470,8 @@ def _classify(heading: str) -> Role | None:
         return Role.COMMUNITY
     if "member" in text:
         return Role.MEMBERS
-    if re.search(r"attendance|attendees|present|participants|roll call", text):
+    attended = r"who (?:was|were) (?:there|here)|who attended|in the room"
+    if re.search(rf"attendance|attendees|present|participants|roll call|{attended}", text):
         return Role.ATTENDEES
     return None
 

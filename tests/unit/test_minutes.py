@@ -733,6 +733,30 @@ UNSEEN_LAYOUTS = [
         Probe(other=["Ann Member"], decisions=["Adopt RFC 4", "Aim for a release in May"]),
         id="action-items-under-decisions-and-ais-are-no-decisions",
     ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n"
+        "<details><summary>Apologies</summary>\n\n- Hiroshi Tanaka\n\n</details>\n\n- Bo Member\n",
+        Probe(other=["Ann Member", "Bo Member"], absent=["Hiroshi Tanaka"]),
+        id="details-summary-heads-what-the-details-hold",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n\n"
+        "<details><summary><b>Apologies</b></summary> - Hiroshi Tanaka </details>\n",
+        Probe(other=["Ann Member"], absent=["Hiroshi Tanaka"]),
+        id="details-summary-on-one-line",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\n<h2>Attendees</h2>\n\n- Ann Member\n\n<h3>Regrets</h3>\n\n"
+        "- Di Member\n",
+        Probe(other=["Ann Member"], absent=["Di Member"]),
+        id="html-headings-are-headings",
+    ),
+    pytest.param(
+        "# Sync 2026-09-24\n\nWho was there 👥:\n---\n\n- Ann Member\n\n"
+        "## Who attended from the board\n\n- Cat Board\n",
+        Probe(other=["Ann Member"], board=["Cat Board"]),
+        id="who-was-there-is-attendance",
+    ),
     *(
         pytest.param(
             f"# Sync 2026-09-24\n\n{line}\n\n## Attendees\n\n- Ann Member\n",
