@@ -106,6 +106,8 @@ def meeting_title(minutes_title: str | None) -> str:
     """A meeting's title from its minutes' title: "ALESCo Meeting Minutes (2025-04-16)"
     names the meeting "ALESCo Meeting"."""
     text = re.sub(r"\bminutes\b|\(?\d{4}-\d{2}-\d{2}\)?", " ", minutes_title or "", flags=re.I)
+    # Meetbot's text output frames its title in rules, which a setext heading keeps.
+    text = re.sub(r"(?<!\S)[=\-_*~#]{3,}(?!\S)", " ", text)
     text = " ".join(text.replace("()", " ").split()).strip(" -:,\u2013\u2014")  # dashes too
     return text or DEFAULT_TITLE
 

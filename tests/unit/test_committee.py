@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from alesco.calendar import CalendarEvent
-from alesco.committee import MinutesDocument, build_committee
+from alesco.committee import MinutesDocument, build_committee, meeting_title
 from alesco.lifecycle import Stage
 from alesco.minutes import Attendee, Minutes, PullLink, parse_minutes
 from alesco.roster import ChairTerm, RosterMember
@@ -372,3 +372,24 @@ def test_attendee_lines_with_extras_match_the_roster(line, member, community):
     assert meeting.community_attendees == ((community,) if community else ())
     attended = {m.name for m in committee.members if m.meetings_attended}
     assert attended == ({member} if member else set())
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        pytest.param(
+            "ALESCo Meeting Minutes (2025-04-16)", "ALESCo Meeting", id="minutes-and-date"
+        ),
+        pytest.param(None, "ALESCo meeting", id="no-title"),
+        pytest.param(
+            "=================================\n#probe-sc: Probe SC APAC meeting",
+            "#probe-sc: Probe SC APAC meeting",
+            id="meetbot-overline",
+        ),
+        pytest.param("Probe SC sync\n=====", "Probe SC sync", id="underline"),
+        pytest.param("*** Probe SC *** ---", "Probe SC", id="rules-both-ends"),
+        pytest.param("Probe SC - APAC", "Probe SC - APAC", id="a-dash-inside-stays"),
+    ],
+)
+def test_meeting_title(written, title):
+    assert meeting_title(written) == title
