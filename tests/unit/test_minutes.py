@@ -654,7 +654,8 @@ UNSEEN_LAYOUTS = [
     ),
     pytest.param(
         "# Sync 2026-09-24\n\n## Attendees\n\n- Ann Member\n- Bo Member\n\n"
-        "Discussed the RFC and #7.\nThe board was briefed on the budget\n\n"
+        "Discussed the RFC and #7.\nThe board was briefed on the budget\n"
+        "See github.com/probe/rfcs/pull/14\n\n"
         "## Regrets\n\n- None received\n- (none)\n",
         Probe(other=["Ann Member", "Bo Member"]),
         id="prose-and-none-received-are-no-people",
