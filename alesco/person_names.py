@@ -106,6 +106,8 @@ def is_a_person(name: str, note: str | None = None) -> bool:
     """Whether an attendance entry names someone: not a meeting bot, a generator footer,
     a link or a sentence."""
     text = _unmarked(name)
+    if not text:
+        return False
     counted = f"{text} ({note})" if note and note.isdigit() else text
     if text.casefold().removeprefix("@") in _BOTS or _COUNTED_BOT.match(counted):
         return False
