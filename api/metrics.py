@@ -9,11 +9,18 @@ data version; and this process's edge cache hits and misses.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from itertools import accumulate
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 
 from alesco.read_model import ReadModel
@@ -83,37 +90,59 @@ class SyncCollector(Collector):
         yield cache
 
 
+class HttpCollector(Collector):
+    """This process's HTTP answers, counted in plain numbers on the event loop's thread and
+    exported at each scrape: a cache hit costs microseconds, and prometheus_client's own
+    counters and histograms (a lock and a label lookup per change) cost several of them."""
+
+    def __init__(self) -> None:
+        self.requests: dict[tuple[str, str, int], int] = {}
+        # Per route: the count per latency bucket (the last is +Inf), and their sum.
+        self.buckets: dict[str, list[int]] = {}
+        self.seconds: dict[str, float] = {}
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        key = (route, method, status)
+        self.requests[key] = self.requests.get(key, 0) + 1
+        counts = self.buckets.get(route)
+        if counts is None:
+            counts = self.buckets[route] = [0] * (len(LATENCY_BUCKETS) + 1)
+            self.seconds[route] = 0.0
+        counts[bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.seconds[route] += seconds
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "alesco_http_requests",
+            "HTTP requests answered, by route template, method and status.",
+            labels=["route", "method", "status"],
+        )
+        for (route, method, status), count in sorted(self.requests.items()):
+            requests.add_metric([route, method, str(status)], count)
+        yield requests
+        latency = HistogramMetricFamily(
+            "alesco_http_request_duration_seconds",
+            "Time to answer HTTP requests, by route template.",
+            labels=["route"],
+        )
+        for route, counts in sorted(self.buckets.items()):
+            cumulative = list(accumulate(counts))
+            bounds = [str(bound) for bound in LATENCY_BUCKETS] + ["+Inf"]
+            latency.add_metric(
+                [route], list(zip(bounds, cumulative, strict=True)), self.seconds[route]
+            )
+        yield latency
+
+
 class ApiMetrics:
     """One registry per app (tests build many apps in one process)."""
 
     def __init__(self, syncs: SyncCollector) -> None:
         self.registry = CollectorRegistry()
-        self._requests = Counter(
-            "alesco_http_requests",
-            "HTTP requests answered, by route template, method and status.",
-            ["route", "method", "status"],
-            registry=self.registry,
-        )
-        self._latency = Histogram(
-            "alesco_http_request_duration_seconds",
-            "Time to answer HTTP requests, by route template.",
-            ["route"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+        self.http = HttpCollector()
+        self.registry.register(self.http)
         self.syncs = syncs
         self.registry.register(syncs)
-        # Label lookups cost more than the increments: keep each series' children.
-        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        key = (route, method, status)
-        series = self._series.get(key)
-        if series is None:
-            series = (
-                self._requests.labels(route, method, str(status)),
-                self._latency.labels(route),
-            )
-            self._series[key] = series
-        series[0].inc()
-        series[1].observe(seconds)
+        self.http.observe(route, method, status, seconds)

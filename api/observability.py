@@ -8,6 +8,7 @@ template (`/v1/proposals/{number}`), never per raw path, so they stay bounded.
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 import time
@@ -25,6 +26,18 @@ SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
 UNMATCHED = "unmatched"
 MAX_KNOWN_PATHS = 4096
+
+
+class RequestIds:
+    """Request ids unique across processes and cheap: a random prefix per process, then a
+    count (a fresh random id per request cost a system call each)."""
+
+    def __init__(self) -> None:
+        self._prefix = secrets.token_hex(4)
+        self._count = itertools.count(1)
+
+    def new(self) -> str:
+        return f"{self._prefix}{next(self._count):08x}"
 
 
 def _sane_id(value: bytes | None) -> str | None:
@@ -45,6 +58,7 @@ class ObservedApp:
         self._routes = routes
         self._route_of_path: dict[str, str] = {}
         self.early_answers = 0  # cache hits answered through `answer_from_cache`
+        self._ids = RequestIds()
 
     def answer_from_cache(
         self,
@@ -64,7 +78,7 @@ class ObservedApp:
         if answer is None:
             return None
         status, response_headers, body = answer
-        request_id = _sane_id(headers.get(REQUEST_ID_HEADER)) or secrets.token_hex(8)
+        request_id = _sane_id(headers.get(REQUEST_ID_HEADER)) or self._ids.new()
         self.early_answers += 1
         self.metrics.observe(template, method, status, time.perf_counter() - started)
         return status, [*response_headers, (REQUEST_ID_HEADER, request_id.encode("ascii"))], body
@@ -90,7 +104,7 @@ class ObservedApp:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _incoming_id(scope) or secrets.token_hex(8)
+        request_id = _incoming_id(scope) or self._ids.new()
         header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
         status = 500
 
