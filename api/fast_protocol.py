@@ -6,10 +6,12 @@ held the REST list to a quarter of nginx's rate. A hit needs none of that: this 
 asks `ObservedApp.answer_from_cache` (the same cache, request id and metrics as the ASGI
 path) and writes the answer to the socket itself, with uvicorn's default headers (`Date`).
 
-Anything else goes uvicorn's ordinary way, untouched: a miss, a method other than GET/HEAD,
-a request with a body, an escaped or prefixed path, HTTP/1.0, an upgrade, a request
-pipelined behind one still running (answers must keep their order), or a connection whose
-writer is paused (the ASGI path waits for the peer to drain; this one would only buffer).
+A request HTTP cannot parse gets a problem, as every other error does (uvicorn answers
+those in plain text). Anything else goes uvicorn's ordinary way, untouched: a miss, a
+method other than GET/HEAD, a request with a body, an escaped or prefixed path, HTTP/1.0,
+an upgrade, a request pipelined behind one still running (answers must keep their order),
+or a connection whose writer is paused (the ASGI path waits for the peer to drain; this
+one would only buffer).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 from typing import ClassVar
 
 import httptools
+import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from api.observability import ObservedApp
@@ -46,6 +49,24 @@ class CacheHitProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         if not self._answered:
             super().on_message_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request HTTP itself cannot parse (an unknown method, a broken header) is a
+        problem too, not uvicorn's plain text, like every other error of this API."""
+        body = orjson.dumps(
+            {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": msg}
+        )
+        head = [STATUS_LINE[400]]
+        for name, value in (
+            *self.server_state.default_headers,
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+            (b"connection", b"close"),
+        ):
+            head += (name, b": ", value, b"\r\n")
+        self.transport.write(b"".join([*head, b"\r\n", body]))
+        self.transport.close()
 
     def _answer_from_cache(self) -> bool:
         """Write the answer to a cached GET/HEAD and say so; False leaves it to ASGI."""

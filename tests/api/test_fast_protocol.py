@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import Engine
 
@@ -173,3 +174,17 @@ def test_hosts_are_kept_apart_and_proxied_schemes_left_to_uvicorn(served):
     assert "evil.example" not in honest.text
     assert app.early_answers == 1  # its scheme is uvicorn's proxy middleware's to decide
     assert proxied.status_code == 200
+
+
+def test_a_request_http_cannot_parse_is_a_problem(served):
+    _, url = served
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(b"FOO /v1/proposals HTTP/1.1\r\nHost: t\r\n\r\n")
+        received = b""
+        while chunk := connection.recv(65536):  # the server closes after answering
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"\r\ncontent-type: application/problem+json\r\n" in head
+    assert orjson.loads(body)["status"] == 400
