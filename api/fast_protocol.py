@@ -56,16 +56,13 @@ class CacheHitProtocol(HttpToolsProtocol):
         body = orjson.dumps(
             {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": msg}
         )
-        head = [STATUS_LINE[400]]
-        for name, value in (
-            *self.server_state.default_headers,
+        headers = [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(body)).encode()),
             (b"cache-control", b"no-store"),
             (b"connection", b"close"),
-        ):
-            head += (name, b": ", value, b"\r\n")
-        self.transport.write(b"".join([*head, b"\r\n", body]))
+        ]
+        self.transport.write(self._serialized(400, headers, body))
         self.transport.close()
 
     def _answer_from_cache(self) -> bool:
@@ -97,17 +94,21 @@ class CacheHitProtocol(HttpToolsProtocol):
         self._answered = True
         return True
 
+    def _serialized(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
+        """The whole HTTP/1.1 answer, after uvicorn's default headers (`Date`)."""
+        chunks = [STATUS_LINE[status]]
+        for name, value in (*self.server_state.default_headers, *headers):
+            chunks += (name, b": ", value, b"\r\n")
+        chunks += (b"\r\n", body)
+        return b"".join(chunks)
+
     def _write(
         self, answer: tuple[int, list[tuple[bytes, bytes]], bytes], keep_alive: bool
     ) -> None:
         status, headers, body = answer
-        chunks = [STATUS_LINE[status]]
-        for name, value in (*self.server_state.default_headers, *headers):
-            chunks += (name, b": ", value, b"\r\n")
         if not keep_alive:
-            chunks.append(b"connection: close\r\n")
-        chunks += (b"\r\n", body)
-        self.transport.write(b"".join(chunks))
+            headers = [*headers, (b"connection", b"close")]
+        self.transport.write(self._serialized(status, headers, body))
         self.server_state.total_requests += 1
         if not keep_alive:
             self.transport.close()
