@@ -50,6 +50,28 @@ def store_synced(engine, proposals, finished=NOW) -> None:
     record_run(engine, finished, items=len(proposals), changed=changed, requests=3, not_modified=2)
 
 
+def store_day_event(engine, uid, title, start, all_day, timezone=None) -> None:
+    """Store one day-long calendar event (the whole schedule), as a meetings sync would."""
+    from alesco.calendar import CalendarEvent
+    from alesco.committee_store import replace_calendar
+
+    event = CalendarEvent(
+        uid,
+        title,
+        start,
+        start + timedelta(days=1),
+        timezone,
+        None,
+        None,
+        False,
+        None,
+        all_day=all_day,
+    )
+    with Session(engine) as session, session.begin():
+        window = (NOW - timedelta(days=400), NOW + timedelta(days=400))
+        replace_calendar(session, [event], window, Origin.UPSTREAM, NOW)
+
+
 @pytest.fixture
 def committee(engine):
     """A small repository with one proposal in each interesting stage."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
@@ -192,29 +192,12 @@ async def test_bad_meeting_parameters(client, meetings, path, parameter):
 async def test_all_day_events_are_served_without_a_time(
     client, engine, committee, all_day, starts_at, dtstart
 ):
-    from sqlmodel import Session
-
-    from alesco.calendar import CalendarEvent
-    from alesco.committee_store import replace_calendar
-    from alesco.sync_runs import Origin
-    from tests.api.conftest import NOW
+    from tests.api.conftest import store_day_event
 
     start = datetime(2025, 3, 10, tzinfo=UTC)
-    offsite = CalendarEvent(
-        "offsite@example.org",
-        "Offsite",
-        start,
-        start + timedelta(days=1),
-        None if all_day else "UTC",
-        None,
-        None,
-        False,
-        None,
-        all_day=all_day,
+    store_day_event(
+        engine, "offsite@example.org", "Offsite", start, all_day, None if all_day else "UTC"
     )
-    with Session(engine) as session, session.begin():
-        window = (NOW - timedelta(days=400), NOW + timedelta(days=400))
-        replace_calendar(session, [offsite], window, Origin.UPSTREAM, NOW)
     (meeting,) = (await client.get("/v1/meetings")).json()["data"]
     assert (meeting["id"], meeting["date"], meeting["starts_at"]) == (
         "2025-03-10",

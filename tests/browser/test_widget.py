@@ -239,28 +239,10 @@ async def test_texts_can_be_translated_and_a_second_copy_stays_out(browser, meet
 @pytest.fixture
 def all_day_vote(engine: Any, committee: Any) -> None:
     """The next meeting is an all-day calendar event: a date with no time."""
-    from sqlmodel import Session
-
-    from alesco.calendar import CalendarEvent
-    from alesco.committee_store import replace_calendar
-    from alesco.sync_runs import Origin
+    from tests.api.conftest import store_day_event
 
     day = (NOW + timedelta(days=5)).replace(hour=0, minute=0, second=0, microsecond=0)
-    event = CalendarEvent(
-        "all-day",
-        "Vote day",
-        day,
-        day + timedelta(days=1),
-        None,
-        None,
-        None,
-        False,
-        None,
-        all_day=True,
-    )
-    with Session(engine) as session, session.begin():
-        window = (NOW - timedelta(days=30), NOW + timedelta(days=30))
-        replace_calendar(session, [event], window, Origin.UPSTREAM, NOW)
+    store_day_event(engine, "all-day", "Vote day", day, all_day=True)
 
 
 async def test_a_vote_on_an_all_day_meeting_shows_its_date(browser, all_day_vote, api, website):
