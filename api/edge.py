@@ -168,6 +168,8 @@ class Edge:
         self.app = app
         self.holder = holder
         self._generation: tuple[Any, ...] | None = None
+        self._model: object = None  # the model and epoch `_generation` was last checked for
+        self._epoch = -1
         self._entries: dict[tuple[Any, ...], Entry] = {}
         self._last_modified: bytes | None = None
         # Links built from the request's Host (no public URL configured) make the answer
@@ -181,11 +183,17 @@ class Edge:
         """(hits, misses) so far."""
         return self.hits, self.misses
 
-    def _current(self) -> dict[tuple[Any, ...], Entry]:
-        """The cache of the current model version and epoch; older ones are dropped."""
+    def current(self) -> dict[tuple[Any, ...], Entry]:
+        """The cache of the current model version and epoch; older ones are dropped. A new
+        dict whenever the cache was emptied, so its identity names a generation."""
         model = self.holder.model
-        now = self.holder.clock()
-        generation = (model.version, model.today, int(now.timestamp()) // EPOCH_SECONDS)
+        epoch = int(self.holder.clock().timestamp()) // EPOCH_SECONDS
+        # The same model object in the same epoch: the common case, told apart without
+        # comparing versions (a dataclass comparison costs microseconds).
+        if model is self._model and epoch == self._epoch:
+            return self._entries if len(self._entries) < MAX_ENTRIES else self._emptied()
+        self._model, self._epoch = model, epoch
+        generation = (model.version, model.today, epoch)
         if generation != self._generation:
             self._generation = generation
             self._entries = {}
@@ -197,8 +205,10 @@ class Edge:
                 if successes
                 else None
             )
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries = {}
+        return self._entries if len(self._entries) < MAX_ENTRIES else self._emptied()
+
+    def _emptied(self) -> dict[tuple[Any, ...], Entry]:
+        self._entries = {}
         return self._entries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -232,19 +242,25 @@ class Edge:
         query_string: bytes,
         headers: Mapping[bytes, bytes],
         scheme: str | None,
+        body: bytes = b"",
     ) -> Answer | None:
-        """The answer to a GET or HEAD when the cache holds it, else None: a dict lookup,
-        with no I/O, so that `api.fast_protocol` can call it before any ASGI machinery.
-        `scheme` is the one the request's links would use; None when not known yet."""
-        if method not in ("GET", "HEAD") or path in NEVER_CACHED:
-            return None
+        """The answer to a GET, a HEAD or a whole `POST /graphql` when the cache holds it,
+        else None: a dict lookup, with no I/O, so that `api.fast_protocol` can call it
+        before any ASGI machinery. `scheme` is the one the request's links would use; None
+        when not known yet."""
         if scheme is None and self._by_origin:
             return None
-        entry = self._current().get(self._key(False, path, query_string, headers, scheme))
+        if method == "POST":
+            key = self._graphql_key(path, query_string, headers, scheme, body)
+        elif method in ("GET", "HEAD") and path not in NEVER_CACHED:
+            key = self._key(False, path, query_string, headers, scheme)
+        else:
+            return None
+        entry = None if key is None else self.current().get(key)
         if entry is None:
             return None
         self.hits += 1
-        return self._answer(method, entry, headers)
+        return self._answer(method, entry, headers, conditional=method != "POST")
 
     async def _respond(
         self,
@@ -292,7 +308,7 @@ class Edge:
             await _send_answer(send, answer)
             return
         self.misses += 1
-        entries = self._current()  # the generation the answer is computed in, kept with it
+        entries = self.current()  # the generation the answer is computed in, kept with it
         status, response_headers, body = await _collect(
             self.app, {**scope, "method": "GET"}, receive
         )
@@ -380,21 +396,13 @@ class Edge:
                 _too_large(scope["path"]),
             )
             return
-        canonical = None
-        # Only JSON bodies share answers: the endpoint refuses other content types, and a
-        # refusal must not turn into a cached answer because the same body came as JSON.
-        if headers.get(b"content-type", b"").lower().startswith(b"application/json"):
-            try:
-                canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
-            except orjson.JSONDecodeError:
-                canonical = None
         replay = _replay(body)
-        if canonical is None:
+        path, query_string, scheme = scope["path"], scope["query_string"], scope["scheme"]
+        key = self._graphql_key(path, query_string, headers, scheme, body)
+        if key is None:
             await self._passthrough(scope, replay, send)
             return
-        entries = self._current()
-        path, query_string = scope["path"], scope["query_string"]
-        key = (*self._key(True, path, query_string, headers, scope["scheme"]), canonical)
+        entries = self.current()
         entry = entries.get(key)
         if entry is None:
             self.misses += 1
@@ -406,6 +414,27 @@ class Edge:
         else:
             self.hits += 1
         await self._respond(scope, send, entry, headers, conditional=False)
+
+    def _graphql_key(
+        self,
+        path: str,
+        query_string: bytes,
+        headers: Mapping[bytes, bytes],
+        scheme: str | None,
+        body: bytes,
+    ) -> tuple[Any, ...] | None:
+        """The cache key of a GraphQL POST; None when its answer is never shared. Only JSON
+        bodies share answers: the endpoint refuses other content types, and a refusal must
+        not turn into a cached answer because the same body came as JSON."""
+        if path != "/graphql" or len(body) > MAX_GRAPHQL_BODY:
+            return None
+        if not headers.get(b"content-type", b"").lower().startswith(b"application/json"):
+            return None
+        try:
+            canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONDecodeError:
+            return None
+        return (*self._key(True, path, query_string, headers, scheme), canonical)
 
 
 async def _send_answer(send: Send, answer: Answer) -> None:

@@ -1,22 +1,28 @@
-"""uvicorn's httptools protocol, answering edge-cache hits as soon as their headers are parsed.
+"""uvicorn's httptools protocol, answering edge-cache hits straight from the bytes received.
 
-Why: a cache hit costs the API a dict lookup (~5 µs), but carrying it through ASGI costs
-uvicorn a scope, a task, a request/response cycle and two `send` calls (~40 µs here), which
-held the REST list to a quarter of nginx's rate. A hit needs none of that: this protocol
-asks `ObservedApp.answer_from_cache` (the same cache, request id and metrics as the ASGI
-path) and writes the answer to the socket itself, with uvicorn's default headers (`Date`).
+Why: a cache hit costs the API a dict lookup (`api.wire_answers`), but uvicorn spends
+~40 µs on one before any ASGI app sees it (a scope, a task, a request/response cycle, two
+`send` calls), which held the REST list to a quarter of nginx's rate. So, while a
+connection is idle, what arrives is read first by a parser of this protocol's own
+(httptools, as uvicorn uses) until it holds one whole request (a request in parts is held
+until the rest comes). If `ObservedApp.answer_whole` has the answer (the same cache,
+request id and metrics as the ASGI path), it is written to the socket at once, after
+uvicorn's default headers (`Date`), and uvicorn never sees the request.
 
-A request HTTP cannot parse gets a problem, as every other error does (uvicorn answers
-those in plain text). Anything else goes uvicorn's ordinary way, untouched: a miss, a
-method other than GET/HEAD, a request with a body, an escaped or prefixed path, HTTP/1.0,
-an upgrade, a request pipelined behind one still running (answers must keep their order),
-or a connection whose writer is paused (the ASGI path waits for the peer to drain; this
-one would only buffer).
+All else goes to uvicorn's own parser, every byte as it came, as if this class were not
+there: a miss, several requests at once, a request while another is running (answers keep
+their order), HTTP/1.0, an upgrade, an escaped or prefixed path, a body on anything but
+`POST /graphql`, a client awaiting `100 Continue`, a request over `MAX_HELD` bytes, or a
+connection whose writer is paused (the ASGI path waits for the peer to drain; this one
+would only buffer). A request HTTP cannot parse gets a problem, as every other error does
+(uvicorn answers those in plain text).
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
+import math
 from typing import ClassVar
 
 import httptools
@@ -25,30 +31,113 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from api.observability import ObservedApp
 
-BODY_HEADERS = (b"content-length", b"transfer-encoding")
+QUICK_METHODS = frozenset({b"GET", b"HEAD", b"POST"})
+# Bytes of one request held while it comes in parts; a bigger request is uvicorn's.
+MAX_HELD = 64 * 1024
+
+
+class Reading(enum.Enum):
+    """What the bytes held so far are: one whole request, a part of one, or anything else."""
+
+    WHOLE = enum.auto()
+    PARTIAL = enum.auto()
+    OTHER = enum.auto()
+
+
+class WholeRequest:
+    """httptools' callbacks for the quick parser: what `CacheHitProtocol` needs of a
+    request. Counts messages begun and completed, so that bytes are taken only when they
+    hold exactly one whole request."""
+
+    def __init__(self) -> None:
+        self.parser = httptools.HttpRequestParser(self)
+        self.url = self.body = b""
+        self.headers: dict[bytes, bytes] = {}
+        self.method = b""
+        self.version = ""
+        self.keep_alive = self.upgrade = self.awaits_continue = False
+        self.restart()
+
+    def restart(self) -> None:
+        """Ready for the next request on the connection (the parser is between two)."""
+        self.begun = self.completed = 0
+        self.fed = 0  # bytes of the held request fed to the parser
+
+    def on_message_begin(self) -> None:
+        self.begun += 1
+        self.url = self.body = b""
+        self.headers = {}
+        self.awaits_continue = False
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers[name.lower()] = value  # the last one wins, as in the ASGI path
+
+    def on_headers_complete(self) -> None:
+        # Read now: httptools forgets the connection flags once the message completes.
+        parser = self.parser
+        self.method = parser.get_method()
+        self.version = parser.get_http_version()
+        self.keep_alive = parser.should_keep_alive()
+        self.upgrade = parser.should_upgrade()
+        # The client sends the body only after a `100 Continue`, which uvicorn sends.
+        self.awaits_continue = self.headers.get(b"expect", b"").lower() == b"100-continue"
+
+    def on_body(self, body: bytes) -> None:
+        self.body += body
+
+    def on_message_complete(self) -> None:
+        self.completed += 1
 
 
 class CacheHitProtocol(HttpToolsProtocol):
     """One connection; `front` is the API it answers hits for (see `cache_hit_protocol`)."""
 
     front: ClassVar[ObservedApp]
-    _answered = False  # the request being parsed was answered from the cache
+    _quick: WholeRequest  # the quick parser
+    _held = b""  # the start of a request that came in parts, seen by the quick parser only
+    _mid_message = False  # uvicorn's parser holds part of a request
+    _last_quick_answer = -math.inf  # loop time; keeps the keep-alive timer from firing
+    _defaults: object = None  # uvicorn's default headers (`Date`) last serialized
+    _defaults_head = b""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._quick = WholeRequest()
+        super().connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self._held or self._idle():
+            data = self._held + data
+            self._held = b""
+            kept = self._read_quickly(data)
+            if kept is Reading.PARTIAL:
+                self._held = data
+                self._unset_keepalive_if_required()  # as uvicorn does on any data
+                return
+            if kept is Reading.WHOLE and self._answered(self._quick):
+                return
+        super().data_received(data)
 
     def on_message_begin(self) -> None:
-        self._answered = False
+        self._mid_message = True
         super().on_message_begin()
 
-    def on_headers_complete(self) -> None:
-        if not self._answer_from_cache():
-            super().on_headers_complete()
-
-    def on_body(self, body: bytes) -> None:
-        if not self._answered:
-            super().on_body(body)
-
     def on_message_complete(self) -> None:
-        if not self._answered:
-            super().on_message_complete()
+        self._mid_message = False
+        super().on_message_complete()
+
+    def timeout_keep_alive_handler(self) -> None:
+        """Quick answers do not re-arm the keep-alive timer (a timer per request costs
+        as much as a quarter of the answer): when it fires, it waits out what is left."""
+        left = self._last_quick_answer + self.timeout_keep_alive - self.loop.time()
+        if left > 0:
+            self.timeout_keep_alive_task = self.loop.call_later(
+                left, self.timeout_keep_alive_handler
+            )
+            return
+        super().timeout_keep_alive_handler()
 
     def send_400_response(self, msg: str) -> None:
         """A request HTTP itself cannot parse (an unknown method, a broken header) is a
@@ -56,67 +145,84 @@ class CacheHitProtocol(HttpToolsProtocol):
         body = orjson.dumps(
             {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": msg}
         )
-        headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"cache-control", b"no-store"),
-            (b"connection", b"close"),
-        ]
-        self.transport.write(self._serialized(400, headers, body))
+        head = (
+            b"content-type: application/problem+json\r\n"
+            b"content-length: %d\r\ncache-control: no-store\r\nconnection: close\r\n" % len(body)
+        )
+        self.transport.write(self._serialized(400, head, body))
         self.transport.close()
 
-    def _answer_from_cache(self) -> bool:
-        """Write the answer to a cached GET/HEAD and say so; False leaves it to ASGI."""
-        parser = self.parser
-        busy = (self.cycle is not None and not self.cycle.response_complete) or self.pipeline
-        if busy or self.flow.write_paused or self.root_path:
+    def _idle(self) -> bool:
+        """No request is being read or answered on this connection."""
+        cycle = self.cycle
+        return (
+            not self._mid_message
+            and (cycle is None or cycle.response_complete)
+            and not self.pipeline
+            and not self.flow.write_paused
+            and not self.root_path
+        )
+
+    def _read_quickly(self, data: bytes) -> Reading:
+        """Feed the quick parser what came since the last request it read whole."""
+        request = self._quick
+        if request.completed:
+            request.restart()
+        try:
+            request.parser.feed_data(data[request.fed :])
+        except (httptools.HttpParserError, httptools.HttpParserUpgrade):
+            self._quick = WholeRequest()  # uvicorn's parser will say what is wrong
+            return Reading.OTHER
+        request.fed = len(data)
+        if request.begun == request.completed == 1:
+            return Reading.WHOLE
+        partial = request.begun == 1 and not request.completed
+        if partial and len(data) <= MAX_HELD and not request.awaits_continue:
+            return Reading.PARTIAL
+        self._quick = WholeRequest()  # several requests, or a big one: uvicorn's alone
+        return Reading.OTHER
+
+    def _answered(self, request: WholeRequest) -> bool:
+        """If the cache holds the answer to `request`, write it and say so."""
+        if request.version != "1.1" or request.upgrade:
             return False
-        if parser.get_http_version() != "1.1" or parser.should_upgrade():
+        method, headers = request.method, request.headers
+        if method not in QUICK_METHODS or (request.body and method != b"POST"):
             return False
-        method = parser.get_method()
-        if method not in (b"GET", b"HEAD"):
-            return False
-        headers = dict(self.headers)
-        if any(name in headers for name in BODY_HEADERS):
-            return False
-        url = httptools.parse_url(self.url)
-        if b"%" in url.path:
+        path, _, query = request.url.partition(b"?")
+        if not path.startswith(b"/") or not path.isascii() or b"%" in path or b"#" in query:
             return False
         # uvicorn's proxy-headers middleware may yet take the scheme from a trusted proxy's
         # X-Forwarded-Proto: until it has, the scheme of the request's links is unknown.
         scheme = None if b"x-forwarded-proto" in headers else self.scheme
-        answer = self.front.answer_from_cache(
-            method.decode("ascii"), url.path.decode("ascii"), url.query or b"", headers, scheme
+        found = self.front.answer_whole(
+            method.decode(), path.decode(), query, headers, scheme, request.body
         )
-        if answer is None:
+        if found is None:
             return False
-        self._write(answer, keep_alive=parser.should_keep_alive())
-        self._answered = True
+        answer, request_id = found
+        head = b"%sx-request-id: %s\r\n" % (answer.head, request_id)
+        if not request.keep_alive:
+            head += b"connection: close\r\n"
+        self.transport.write(self._serialized(answer.status, head, answer.body))
+        self.server_state.total_requests += 1
+        if request.keep_alive:
+            self._last_quick_answer = self.loop.time()
+            if self.timeout_keep_alive_task is None:
+                self.timeout_keep_alive_task = self.loop.call_later(
+                    self.timeout_keep_alive, self.timeout_keep_alive_handler
+                )
+        else:
+            self.transport.close()
         return True
 
-    def _serialized(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
-        """The whole HTTP/1.1 answer, after uvicorn's default headers (`Date`)."""
-        chunks = [STATUS_LINE[status]]
-        for name, value in (*self.server_state.default_headers, *headers):
-            chunks += (name, b": ", value, b"\r\n")
-        chunks += (b"\r\n", body)
-        return b"".join(chunks)
-
-    def _write(
-        self, answer: tuple[int, list[tuple[bytes, bytes]], bytes], keep_alive: bool
-    ) -> None:
-        status, headers, body = answer
-        if not keep_alive:
-            headers = [*headers, (b"connection", b"close")]
-        self.transport.write(self._serialized(status, headers, body))
-        self.server_state.total_requests += 1
-        if not keep_alive:
-            self.transport.close()
-            return
-        self._unset_keepalive_if_required()
-        self.timeout_keep_alive_task = self.loop.call_later(
-            self.timeout_keep_alive, self.timeout_keep_alive_handler
-        )
+    def _serialized(self, status: int, head: bytes, body: bytes) -> bytes:
+        """The whole HTTP/1.1 answer: uvicorn's default headers (`Date`), then `head`."""
+        defaults = self.server_state.default_headers
+        if defaults is not self._defaults:  # uvicorn sets a new list every second
+            self._defaults = defaults
+            self._defaults_head = b"".join(b"%s: %s\r\n" % header for header in defaults)
+        return b"%s%s%s\r\n%s" % (STATUS_LINE[status], self._defaults_head, head, body)
 
 
 def cache_hit_protocol(front: ObservedApp) -> type[asyncio.Protocol]:

@@ -18,8 +18,9 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Receive, Scope, Send
 
 from alesco.logs import REQUEST_ID
-from api.edge import Answer, Edge
+from api.edge import Edge
 from api.metrics import ApiMetrics
+from api.wire_answers import WireAnswer, WireAnswers
 
 REQUEST_ID_HEADER = b"x-request-id"
 SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
@@ -57,31 +58,35 @@ class ObservedApp:
         self.metrics = metrics
         self._routes = routes
         self._route_of_path: dict[str, str] = {}
-        self.early_answers = 0  # cache hits answered through `answer_from_cache`
+        self.wire = WireAnswers(app)
+        self.early_answers = 0  # cache hits answered through `answer_whole`
         self._ids = RequestIds()
 
-    def answer_from_cache(
+    def answer_whole(
         self,
         method: str,
         path: str,
         query_string: bytes,
         headers: Mapping[bytes, bytes],
         scheme: str | None,
-    ) -> Answer | None:
-        """A cache hit answered without ASGI (`api.fast_protocol`), with the same request id
-        and metrics as `__call__` gives it; None when the request must go through `__call__`."""
+        body: bytes = b"",
+    ) -> tuple[WireAnswer, bytes] | None:
+        """A cache hit answered without ASGI (`api.fast_protocol`), and its request id, with
+        the same metrics as `__call__` gives it; None when the request must go through
+        `__call__`. `scheme` is None when a proxy may yet change it."""
         template = self._route_of_path.get(path)
         if template is None:
             return None
         started = time.perf_counter()
-        answer = self.app.cached_answer(method, path, query_string, headers, scheme)
+        answer = self.wire.answer(method, path, query_string, headers, scheme, body)
         if answer is None:
             return None
-        status, response_headers, body = answer
-        request_id = _sane_id(headers.get(REQUEST_ID_HEADER)) or self._ids.new()
+        request_id = headers.get(REQUEST_ID_HEADER)
+        if request_id is None or not SANE_REQUEST_ID.fullmatch(request_id):
+            request_id = self._ids.new().encode("ascii")
         self.early_answers += 1
-        self.metrics.observe(template, method, status, time.perf_counter() - started)
-        return status, [*response_headers, (REQUEST_ID_HEADER, request_id.encode("ascii"))], body
+        self.metrics.observe(template, method, answer.status, time.perf_counter() - started)
+        return answer, request_id
 
     def route_template(self, scope: Scope) -> str:
         path: str = scope["path"]

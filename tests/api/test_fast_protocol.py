@@ -4,6 +4,7 @@ path, over a real socket, with the order, keep-alive and metrics of HTTP kept.""
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from alesco.migrate import upgrade
 from alesco.snapshot import install_snapshot
 from alesco.timestamps import utc_now
 from api.app import create_app
-from api.fast_protocol import cache_hit_protocol
+from api.fast_protocol import MAX_HELD, cache_hit_protocol
 from tests.conftest import make_settings
 from tests.fakes.server import serve_in_thread
 
@@ -37,10 +38,17 @@ def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
     engine.dispose()
 
 
+def frozen_app(engine: Engine) -> Any:
+    """The API with its clock stopped: no 30-second epoch ends (and empties the cache)
+    while a test counts quick answers."""
+    frozen = utc_now()
+    return create_app(make_settings(database_url=str(engine.url)), engine, clock=lambda: frozen)
+
+
 @pytest.fixture
 def served(snapshot_engine: Engine) -> Iterator[tuple[Any, str]]:
     """The API under uvicorn with the cache-hit protocol, as `alesco serve` runs it."""
-    app = create_app(make_settings(database_url=str(snapshot_engine.url)), snapshot_engine)
+    app = frozen_app(snapshot_engine)
     with serve_in_thread(app, lifespan=True, protocol=cache_hit_protocol(app)) as url:
         yield app, url
 
@@ -49,28 +57,38 @@ def stable(headers: httpx.Headers) -> dict[str, str]:
     return {name: value for name, value in headers.items() if name not in PER_REQUEST}
 
 
-def raw_exchange(url: str, request: bytes, answers: int) -> list[bytes]:
-    """Send `request` bytes at once on one socket; read `answers` responses (by length)."""
+def read_answers(connection: socket.socket, answers: int) -> list[bytes]:
+    """Read `answers` whole responses (by Content-Length) from `connection`."""
+    buffer, responses = b"", []
+    while len(responses) < answers:
+        while b"\r\n\r\n" not in buffer:
+            chunk = connection.recv(65536)
+            assert chunk, f"connection closed after {len(responses)} answers"
+            buffer += chunk
+        head, _, buffer = buffer.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(buffer) < length:
+            buffer += connection.recv(65536)
+        responses.append(head + b"\r\n\r\n" + buffer[:length])
+        buffer = buffer[length:]
+    assert not buffer, "more bytes than the answers asked for"
+    return responses
+
+
+def connect(url: str) -> socket.socket:
     parts = urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+    return socket.create_connection((parts.hostname, parts.port), timeout=10)
+
+
+def raw_exchange(url: str, request: bytes, answers: int) -> list[bytes]:
+    """Send `request` bytes at once on one socket; read `answers` responses."""
+    with connect(url) as connection:
         connection.sendall(request)
-        buffer, responses = b"", []
-        while len(responses) < answers:
-            while b"\r\n\r\n" not in buffer:
-                chunk = connection.recv(65536)
-                assert chunk, f"connection closed after {len(responses)} answers"
-                buffer += chunk
-            head, _, buffer = buffer.partition(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            while len(buffer) < length:
-                buffer += connection.recv(65536)
-            responses.append(head + b"\r\n\r\n" + buffer[:length])
-            buffer = buffer[length:]
-        return responses
+        return read_answers(connection, answers)
 
 
 def test_a_hit_gets_the_answer_asgi_gave_the_miss(served):
@@ -110,23 +128,106 @@ def test_head_conditional_and_compressed_hits(served):
     assert gzipped.content == full.content  # httpx decoded it
 
 
-def test_pipelined_answers_keep_their_order(served):
+def hit_request(url: str, request_id: bytes) -> bytes:
+    host = urlsplit(url).netloc.encode()  # the Host httpx sent: part of the cache key
+    return (
+        b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: " + host + b"\r\n"
+        b"X-Request-ID: " + request_id + b"\r\n\r\n"
+    )
+
+
+def test_pipelined_answers_keep_their_order_and_the_connection_comes_back(served):
     app, url = served
     httpx.get(url + OPEN_LIST)  # cached now
-    host = urlsplit(url).netloc.encode()  # the Host httpx sent: part of the cache key
-    hit = b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: " + host + b"\r\n"
     pipelined = (
-        hit + b"X-Request-ID: probe-1\r\n\r\n"  # nothing before it: answered at once
-        b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"  # never cached: an ASGI task
-         + hit + b"X-Request-ID: probe-3\r\n\r\n"  # a hit, but behind a running request
+        hit_request(url, b"probe-1")
+        + b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"  # never cached: an ASGI task
+        + hit_request(url, b"probe-3")
     )
-    first, health, third = raw_exchange(url, pipelined, 3)
-    assert app.early_answers == 1
+    with connect(url) as connection:
+        connection.sendall(pipelined)
+        first, health, third = read_answers(connection, 3)
+        assert app.early_answers == 0  # several requests in one chunk: all uvicorn's
+        connection.sendall(hit_request(url, b"probe-4"))
+        (fourth,) = read_answers(connection, 1)
+    assert app.early_answers == 1  # the connection is idle again: quick answers resume
     assert b'"status"' in health.split(b"\r\n\r\n", 1)[1]
-    for answer, request_id in ((first, b"probe-1"), (third, b"probe-3")):
+    for answer, request_id in ((first, b"probe-1"), (third, b"probe-3"), (fourth, b"probe-4")):
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
         assert b"\r\nx-request-id: " + request_id + b"\r\n" in answer
         assert b'"data"' in answer
+
+
+def send_in_parts(connection: socket.socket, *parts: bytes) -> None:
+    """Each part its own segment, read apart by the server."""
+    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for part in parts:
+        connection.sendall(part)
+        time.sleep(0.05)
+
+
+def test_a_request_in_parts_is_answered_once_whole(served):
+    app, url = served
+    httpx.get(url + OPEN_LIST)
+    request = hit_request(url, b"split")
+    with connect(url) as connection:
+        send_in_parts(connection, request[:5], request[5:30], request[30:])
+        (split,) = read_answers(connection, 1)
+        assert app.early_answers == 1
+        connection.sendall(hit_request(url, b"whole"))
+        (whole,) = read_answers(connection, 1)
+    assert app.early_answers == 2
+    assert split.split(b"\r\n\r\n", 1)[1] == whole.split(b"\r\n\r\n", 1)[1]
+    assert b"\r\nx-request-id: split\r\n" in split
+
+
+def graphql_post(url: str, body: bytes, *extra: bytes) -> bytes:
+    host = urlsplit(url).netloc.encode()
+    return (
+        b"POST /graphql HTTP/1.1\r\nHost: " + host + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n"
+        % len(body)
+        + b"".join(extra)
+        + b"\r\n"
+    )
+
+
+def test_a_graphql_post_whose_body_comes_later_is_answered_whole(served):
+    app, url = served
+    body = b'{"query": "{ proposals(state: OPEN, first: 3) { totalCount } }"}'
+    miss = httpx.post(url + "/graphql", content=body, headers={"content-type": "application/json"})
+    with connect(url) as connection:
+        send_in_parts(connection, graphql_post(url, body), body)
+        (answer,) = read_answers(connection, 1)
+    assert app.early_answers == 1
+    assert answer.split(b"\r\n\r\n", 1)[1] == miss.content
+
+
+def test_a_client_awaiting_100_continue_gets_it(served):
+    app, url = served
+    body = b'{"query": "{ proposals(state: OPEN, first: 3) { totalCount } }"}'
+    httpx.post(url + "/graphql", content=body, headers={"content-type": "application/json"})
+    with connect(url) as connection:
+        connection.sendall(graphql_post(url, body, b"Expect: 100-continue\r\n"))
+        interim = connection.recv(65536)  # the body is sent only after this
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n")
+        connection.sendall(body)
+        (answer,) = read_answers(connection, 1)
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert app.early_answers == 0  # uvicorn's to answer: it sent the 100
+
+
+def test_a_request_bigger_than_what_is_held_goes_to_uvicorn(served):
+    app, url = served
+    httpx.get(url + OPEN_LIST)
+    host = urlsplit(url).netloc.encode()
+    padding = b"X-Padding: " + b"p" * (MAX_HELD + 1) + b"\r\n"
+    head = b"GET " + OPEN_LIST.encode() + b" HTTP/1.1\r\nHost: " + host + b"\r\n" + padding
+    with connect(url) as connection:
+        send_in_parts(connection, head, b"\r\n")
+        (answer,) = read_answers(connection, 1)
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert app.early_answers == 0
 
 
 def test_connection_close_and_http_1_0(served):
@@ -188,3 +289,39 @@ def test_a_request_http_cannot_parse_is_a_problem(served):
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"\r\ncontent-type: application/problem+json\r\n" in head
     assert orjson.loads(body)["status"] == 400
+
+
+def test_graphql_posts_are_answered_whole_from_the_cache(served):
+    app, url = served
+    query = b'{"query": "{ proposals(state: OPEN, first: 5) { totalCount } }"}'
+    with httpx.Client(base_url=url) as client:
+        miss = client.post("/graphql", content=query, headers={"content-type": "application/json"})
+        hit = client.post("/graphql", content=query, headers={"content-type": "application/json"})
+        assert app.early_answers == 1
+        refused = client.post("/graphql", content=query, headers={"content-type": "text/plain"})
+    assert app.early_answers == 1  # a type the endpoint refuses is never a cached answer
+    assert (hit.status_code, stable(hit.headers), hit.content) == (
+        miss.status_code,
+        stable(miss.headers),
+        miss.content,
+    )
+    assert orjson.loads(hit.content)["data"]["proposals"]["totalCount"] >= 0
+    assert refused.status_code == 400
+
+
+def test_quick_answers_keep_a_busy_connection_open_and_an_idle_one_closes(snapshot_engine):
+    app = frozen_app(snapshot_engine)
+    protocol = cache_hit_protocol(app)
+    with serve_in_thread(app, lifespan=True, protocol=protocol, keep_alive=1) as url:
+        httpx.get(url + OPEN_LIST)
+        with connect(url) as connection:
+            started = time.monotonic()
+            for number in range(6):  # 1.5 s of requests, 0.3 s apart: past the timeout
+                connection.sendall(hit_request(url, b"busy-%d" % number))
+                read_answers(connection, 1)
+                time.sleep(0.3)
+            assert time.monotonic() - started > 1.5
+            assert app.early_answers == 6
+            idle_since = time.monotonic()
+            assert connection.recv(1) == b""  # closed by the server
+            assert 0.5 < time.monotonic() - idle_since < 3
