@@ -23,17 +23,21 @@ from __future__ import annotations
 import asyncio
 import enum
 import math
+from dataclasses import dataclass
 from typing import ClassVar
 
 import httptools
 import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from api.edge import MAX_ENTRIES
 from api.observability import ObservedApp
 
 QUICK_METHODS = frozenset({b"GET", b"HEAD", b"POST"})
 # Bytes of one request held while it comes in parts; a bigger request is uvicorn's.
 MAX_HELD = 64 * 1024
+# Requests up to this size are remembered as parsed (`ParsedRequest`), MAX_ENTRIES of them.
+MAX_REMEMBERED = 4096
 
 
 class Reading(enum.Enum):
@@ -42,6 +46,19 @@ class Reading(enum.Enum):
     WHOLE = enum.auto()
     PARTIAL = enum.auto()
     OTHER = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRequest:
+    """What a quick answer needs of a whole request, once parsed and found answerable."""
+
+    method: str
+    path: str
+    query: bytes
+    headers: dict[bytes, bytes]
+    body: bytes
+    keep_alive: bool
+    proxied: bool  # sent X-Forwarded-Proto: its scheme is not known here
 
 
 class WholeRequest:
@@ -91,11 +108,34 @@ class WholeRequest:
     def on_message_complete(self) -> None:
         self.completed += 1
 
+    def parsed(self) -> ParsedRequest | None:
+        """The request read whole, when a quick answer may be given to it: HTTP/1.1, no
+        upgrade, GET, HEAD or a POST (the cache holds GraphQL ones), a plain path."""
+        if self.version != "1.1" or self.upgrade:
+            return None
+        method = self.method
+        if method not in QUICK_METHODS or (self.body and method != b"POST"):
+            return None
+        path, _, query = self.url.partition(b"?")
+        if not path.startswith(b"/") or not path.isascii() or b"%" in path or b"#" in query:
+            return None
+        headers = self.headers
+        return ParsedRequest(
+            method.decode(),
+            path.decode(),
+            query,
+            headers,
+            self.body,
+            self.keep_alive,
+            proxied=b"x-forwarded-proto" in headers,
+        )
+
 
 class CacheHitProtocol(HttpToolsProtocol):
     """One connection; `front` is the API it answers hits for (see `cache_hit_protocol`)."""
 
     front: ClassVar[ObservedApp]
+    parsed_before: ClassVar[dict[bytes, ParsedRequest]]  # per API: `cache_hit_protocol`
     _quick: WholeRequest  # the quick parser
     _held = b""  # the start of a request that came in parts, seen by the quick parser only
     _mid_message = False  # uvicorn's parser holds part of a request
@@ -109,16 +149,32 @@ class CacheHitProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._held or self._idle():
+            # The same bytes parse the same way: a request seen before skips the parser
+            # (when it is between requests).
+            parsed = None if self._held else self.parsed_before.get(data)
             data = self._held + data
             self._held = b""
-            kept = self._read_quickly(data)
+            if parsed is not None and self._answered(parsed):
+                return
+            kept = self._read_quickly(data) if parsed is None else Reading.OTHER
             if kept is Reading.PARTIAL:
                 self._held = data
                 self._unset_keepalive_if_required()  # as uvicorn does on any data
                 return
-            if kept is Reading.WHOLE and self._answered(self._quick):
+            parsed = self._quick.parsed() if kept is Reading.WHOLE else None
+            if parsed is not None and self._answered(parsed):
+                self._remember(data, parsed)
                 return
         super().data_received(data)
+
+    def _remember(self, data: bytes, parsed: ParsedRequest) -> None:
+        """Keep how `data` parsed, for requests that come again byte for byte (a poller,
+        a dashboard, every visitor's browser alike)."""
+        if len(data) > MAX_REMEMBERED:
+            return
+        if len(self.parsed_before) >= MAX_ENTRIES:
+            self.parsed_before.clear()
+        self.parsed_before[data] = parsed
 
     def on_message_begin(self) -> None:
         self._mid_message = True
@@ -182,21 +238,13 @@ class CacheHitProtocol(HttpToolsProtocol):
         self._quick = WholeRequest()  # several requests, or a big one: uvicorn's alone
         return Reading.OTHER
 
-    def _answered(self, request: WholeRequest) -> bool:
+    def _answered(self, request: ParsedRequest) -> bool:
         """If the cache holds the answer to `request`, write it and say so."""
-        if request.version != "1.1" or request.upgrade:
-            return False
-        method, headers = request.method, request.headers
-        if method not in QUICK_METHODS or (request.body and method != b"POST"):
-            return False
-        path, _, query = request.url.partition(b"?")
-        if not path.startswith(b"/") or not path.isascii() or b"%" in path or b"#" in query:
-            return False
         # uvicorn's proxy-headers middleware may yet take the scheme from a trusted proxy's
         # X-Forwarded-Proto: until it has, the scheme of the request's links is unknown.
-        scheme = None if b"x-forwarded-proto" in headers else self.scheme
+        scheme = None if request.proxied else self.scheme
         found = self.front.answer_whole(
-            method.decode(), path.decode(), query, headers, scheme, request.body
+            request.method, request.path, request.query, request.headers, scheme, request.body
         )
         if found is None:
             return False
@@ -227,4 +275,4 @@ class CacheHitProtocol(HttpToolsProtocol):
 
 def cache_hit_protocol(front: ObservedApp) -> type[asyncio.Protocol]:
     """The protocol class to give `uvicorn.Config(http=...)` for the API `front`."""
-    return type("CacheHitProtocol", (CacheHitProtocol,), {"front": front})
+    return type("CacheHitProtocol", (CacheHitProtocol,), {"front": front, "parsed_before": {}})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,11 +39,12 @@ def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
     engine.dispose()
 
 
-def frozen_app(engine: Engine) -> Any:
-    """The API with its clock stopped: no 30-second epoch ends (and empties the cache)
-    while a test counts quick answers."""
-    frozen = utc_now()
-    return create_app(make_settings(database_url=str(engine.url)), engine, clock=lambda: frozen)
+def frozen_app(engine: Engine, moments: list[datetime] | None = None) -> Any:
+    """The API with its clock stopped (at `moments[0]`, which a test may move): no
+    30-second epoch ends (and empties the cache) while a test counts quick answers."""
+    moments = moments or [utc_now()]
+    settings = make_settings(database_url=str(engine.url))
+    return create_app(settings, engine, clock=lambda: moments[0])
 
 
 @pytest.fixture
@@ -325,3 +327,35 @@ def test_quick_answers_keep_a_busy_connection_open_and_an_idle_one_closes(snapsh
             idle_since = time.monotonic()
             assert connection.recv(1) == b""  # closed by the server
             assert 0.5 < time.monotonic() - idle_since < 3
+
+
+def test_a_request_seen_before_skips_the_parser_but_never_the_cache(snapshot_engine):
+    moments = [utc_now()]
+    app = frozen_app(snapshot_engine, moments)
+    protocol = cache_hit_protocol(app)
+    with serve_in_thread(app, lifespan=True, protocol=protocol) as url:
+        httpx.get(url + OPEN_LIST)
+        again = hit_request(url, b"again")
+        with connect(url) as connection:
+            connection.sendall(again)
+            (first,) = read_answers(connection, 1)
+            assert list(protocol.parsed_before) == [again]  # kept as parsed
+            connection.sendall(again)
+            (second,) = read_answers(connection, 1)
+            assert app.early_answers == 2
+            send_in_parts(connection, again[:10], again[10:])  # in parts: parsed anew
+            (third,) = read_answers(connection, 1)
+            assert app.early_answers == 3
+            moments[0] += timedelta(minutes=1)  # a new epoch: the cache starts empty
+            connection.sendall(again)
+            (fourth,) = read_answers(connection, 1)
+            assert app.early_answers == 3  # known bytes, but no answer cached: uvicorn's
+            connection.sendall(again)
+            (fifth,) = read_answers(connection, 1)
+            assert app.early_answers == 4
+    answers = (first, second, third, fourth, fifth)
+    for answer in answers:
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert b"\r\nx-request-id: again\r\n" in answer
+    for same_epoch in (answers[:3], answers[3:]):
+        assert len({answer.split(b"\r\n\r\n", 1)[1] for answer in same_epoch}) == 1
