@@ -188,27 +188,24 @@ class Edge:
         dict whenever the cache was emptied, so its identity names a generation."""
         model = self.holder.model
         epoch = int(self.holder.clock().timestamp()) // EPOCH_SECONDS
-        # The same model object in the same epoch: the common case, told apart without
+        # The same model object in the same epoch is the common case, told apart without
         # comparing versions (a dataclass comparison costs microseconds).
-        if model is self._model and epoch == self._epoch:
-            return self._entries if len(self._entries) < MAX_ENTRIES else self._emptied()
-        self._model, self._epoch = model, epoch
-        generation = (model.version, model.today, epoch)
-        if generation != self._generation:
-            self._generation = generation
+        if model is not self._model or epoch != self._epoch:
+            self._model, self._epoch = model, epoch
+            generation = (model.version, model.today, epoch)
+            if generation != self._generation:
+                self._generation = generation
+                self._entries = {}
+                successes = [
+                    success.finished_at for _, success in model.runs.latest.values() if success
+                ]
+                self._last_modified = (
+                    email.utils.format_datetime(max(successes), usegmt=True).encode()
+                    if successes
+                    else None
+                )
+        if len(self._entries) >= MAX_ENTRIES:
             self._entries = {}
-            successes = [
-                success.finished_at for _, success in model.runs.latest.values() if success
-            ]
-            self._last_modified = (
-                email.utils.format_datetime(max(successes), usegmt=True).encode()
-                if successes
-                else None
-            )
-        return self._entries if len(self._entries) < MAX_ENTRIES else self._emptied()
-
-    def _emptied(self) -> dict[tuple[Any, ...], Entry]:
-        self._entries = {}
         return self._entries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -149,22 +149,23 @@ class CacheHitProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._held or self._idle():
-            # The same bytes parse the same way: a request seen before skips the parser
-            # (when it is between requests).
-            parsed = None if self._held else self.parsed_before.get(data)
-            data = self._held + data
-            self._held = b""
-            if parsed is not None and self._answered(parsed):
-                return
-            kept = self._read_quickly(data) if parsed is None else Reading.OTHER
-            if kept is Reading.PARTIAL:
-                self._held = data
-                self._unset_keepalive_if_required()  # as uvicorn does on any data
-                return
-            parsed = self._quick.parsed() if kept is Reading.WHOLE else None
-            if parsed is not None and self._answered(parsed):
-                self._remember(data, parsed)
-                return
+            # The same bytes parse the same way: a request seen before, arriving between
+            # requests, skips the quick parser (which stays between requests).
+            remembered = None if self._held else self.parsed_before.get(data)
+            if remembered is not None:
+                if self._answered(remembered):
+                    return
+            else:
+                data, self._held = self._held + data, b""
+                kept = self._read_quickly(data)
+                if kept is Reading.PARTIAL:
+                    self._held = data
+                    self._unset_keepalive_if_required()  # as uvicorn does on any data
+                    return
+                parsed = self._quick.parsed() if kept is Reading.WHOLE else None
+                if parsed is not None and self._answered(parsed):
+                    self._remember(data, parsed)
+                    return
         super().data_received(data)
 
     def _remember(self, data: bytes, parsed: ParsedRequest) -> None:

@@ -81,12 +81,10 @@ class ObservedApp:
         answer = self.wire.answer(method, path, query_string, headers, scheme, body)
         if answer is None:
             return None
-        request_id = headers.get(REQUEST_ID_HEADER)
-        if request_id is None or not SANE_REQUEST_ID.fullmatch(request_id):
-            request_id = self._ids.new().encode("ascii")
+        request_id = _sane_id(headers.get(REQUEST_ID_HEADER)) or self._ids.new()
         self.early_answers += 1
         self.metrics.observe(template, method, answer.status, time.perf_counter() - started)
-        return answer, request_id
+        return answer, request_id.encode("ascii")
 
     def route_template(self, scope: Scope) -> str:
         path: str = scope["path"]
