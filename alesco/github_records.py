@@ -46,6 +46,15 @@ class Label:
         return {"name": self.name, "color": self.color, "description": self.description}
 
 
+# GitHub numbers a repository's issues and pull requests from 1; its GraphQL API types
+# them `Int`, a signed 32-bit integer, as are our INTEGER columns on PostgreSQL. A larger
+# number, from a client or from text someone wrote, is no pull request of any repository.
+MAX_PULL_NUMBER = 2**31 - 1
+# A PR number in text: ASCII digits only (`\d` and int() also take `١٢`), few enough that
+# int() cannot refuse them (it raises past 4,300 digits) and never the start of a longer run.
+PULL_NUMBER_TEXT = r"([0-9]{1,10})(?![0-9])"
+
+
 @dataclass(frozen=True, slots=True)
 class PullRequest:
     number: int

@@ -3,6 +3,8 @@
 Each line holds `time` (RFC 3339 UTC), `level`, `logger`, `event` (the message, a dotted
 name such as `sync.failed`), the `extra` fields the call passed, the `request_id` of the
 HTTP request being answered when there is one, and `exception` with its traceback.
+Lines carry client input (paths, parameters, payload fields), so they are written with
+`alesco.safe_json`: a lone surrogate or a 5,000-digit integer cannot break a line.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import IO, Any
 
-import orjson
+from alesco.safe_json import dumps
 
 # Set by the API for the duration of each request; read by every log line it causes.
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -33,6 +35,8 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record; never raises for what the record's fields hold."""
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -47,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             del line["request_id"]  # outside any request
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(line, default=repr).decode()
+        return dumps(line, default=repr).decode()
 
 
 def json_handler(stream: IO[str]) -> logging.Handler:

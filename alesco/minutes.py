@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
+from alesco.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT
 from alesco.minutes_blocks import (
     ATTENDANCE_ROLES,
     DECISION_PREFIX,
@@ -57,13 +58,13 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re
 # `www.` and a missing scheme (`github.com/o/r/pull/4`) are links too, as GitHub renders them.
 _PULL_URL = re.compile(
     r"(?<![\w.-])(?:https?://)?(?:www\.)?github\.com/"
-    r"([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/(\d+)",
+    rf"([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/{PULL_NUMBER_TEXT}",
     re.IGNORECASE,
 )
 _PROFILE_URL = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/?$", re.I
 )
-_PULL_SHORT = re.compile(r"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#(\d+)\b")
+_PULL_SHORT = re.compile(rf"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#{PULL_NUMBER_TEXT}\b")
 # Dates in file names and titles: ISO-like year first (`2026-10-07`, `2026/10/07`), day
 # first with dots (`19.11.2026`, as written in much of Europe), and month names, full or
 # abbreviated (`Nov 12th, 2026`, `3 Sept. 2026`). With slashes or dashes and the year last,
@@ -262,7 +263,8 @@ def _pull_links(tokens: list[Token], references: dict[str, dict[str, str]]) -> t
     for text in texts:
         for pattern in (_PULL_URL, _PULL_SHORT):
             for owner, name, number in pattern.findall(text):
-                found.add(PullLink(f"{owner}/{name}", int(number)))
+                if int(number) <= MAX_PULL_NUMBER:
+                    found.add(PullLink(f"{owner}/{name}", int(number)))
     return tuple(sorted(found))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from alesco.github_records import PullRequest
+from alesco.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT, PullRequest
 from alesco.lifecycle import Supersession
 
 _VERB = re.compile(
@@ -25,7 +25,7 @@ _SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)?\s*(?:(?:pr|rfc|pull\s+request)\s*)
 def _reference(repo: str) -> re.Pattern[str]:
     name = re.escape(repo)
     return re.compile(
-        rf"(?:#|{name}#|https?://[^\s/]+/{name}/pulls?/)(\d+)\b",
+        rf"(?:#|{name}#|https?://[^\s/]+/{name}/pulls?/){PULL_NUMBER_TEXT}\b",
         re.IGNORECASE,
     )
 
@@ -39,7 +39,8 @@ def find_replaced_numbers(body: str | None, repo: str) -> list[int]:
     for verb in _VERB.finditer(body):
         position = verb.end()
         while match := reference.match(body, position):
-            numbers.append(int(match.group(1)))
+            if (number := int(match.group(1))) <= MAX_PULL_NUMBER:
+                numbers.append(number)
             separator = _SEPARATOR.match(body, match.end())
             position = separator.end() if separator else match.end()
     return list(dict.fromkeys(numbers))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from alesco.errors import AlescoError
+from alesco.github_records import MAX_PULL_NUMBER
 from alesco.models import WebhookDeliveryRow
 
 # GitHub lets a delivery be redelivered by hand for three days; ids are kept a little longer.
@@ -40,10 +42,19 @@ RESYNC_ACTIONS = frozenset(
 )
 
 
+# No header or payload string we store holds control characters or lone surrogates:
+# PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded in UTF-8.
+_UNSTORABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 class BadDelivery(AlescoError):
     """A correctly signed delivery we cannot read (missing headers, not an event body)."""
 
     reason = "bad_delivery"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def signature_is_valid(secret: str, body: bytes, header: str | None) -> bool:
@@ -71,9 +82,32 @@ class Delivery:
 def _text(value: Any, limit: int, what: str) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise BadDelivery(f"{what} must be a string of at most {limit} characters")
+    if not isinstance(value, str) or len(value) > limit or _UNSTORABLE.search(value):
+        message = f"{what} must be a string of at most {limit} characters, none a control one"
+        raise BadDelivery(message, what)
     return value
+
+
+def _pull_number(payload: dict[str, Any], pull: dict[str, Any]) -> int:
+    """The PR number, from `pull_request.number` or the top-level `number` (GitHub sends
+    both, equal); each one present must be an integer from 1 to `MAX_PULL_NUMBER` (the
+    column is an INTEGER: 2**63 overflowed SQLite, and 2**31 PostgreSQL, as a 500)."""
+    found: dict[str, int] = {}
+    for what, source in (("pull_request.number", pull), ("number", payload)):
+        value = source.get("number")
+        if value is None:
+            continue
+        # `True` is an int to Python (it would be PR #1), but no number in JSON.
+        is_integer = isinstance(value, int) and not isinstance(value, bool)
+        if not (is_integer and 1 <= value <= MAX_PULL_NUMBER):
+            raise BadDelivery(f"{what} must be an integer from 1 to {MAX_PULL_NUMBER}", what)
+        found[what] = value
+    if not found:
+        message = f"pull_request.number must be an integer from 1 to {MAX_PULL_NUMBER}"
+        raise BadDelivery(message, "pull_request.number")
+    if len(set(found.values())) > 1:
+        raise BadDelivery("number and pull_request.number differ", "number")
+    return next(iter(found.values()))
 
 
 def parse_delivery(
@@ -96,12 +130,11 @@ def parse_delivery(
         repository = payload.get("repository")
         pull = payload.get("pull_request")
         if not isinstance(repository, dict) or not isinstance(pull, dict):
-            raise BadDelivery("a pull_request event needs repository and pull_request objects")
+            field = "pull_request" if isinstance(repository, dict) else "repository"
+            message = "a pull_request event needs repository and pull_request objects"
+            raise BadDelivery(message, field)
         repo = _text(repository.get("full_name"), 200, "repository.full_name")
-        raw_number = pull.get("number", payload.get("number"))
-        if not isinstance(raw_number, int) or isinstance(raw_number, bool) or raw_number < 1:
-            raise BadDelivery("pull_request.number must be a positive integer")
-        number = raw_number
+        number = _pull_number(payload, pull)
     synced = {name.lower() for name in repos}
     wants_resync = (
         event == "pull_request"

@@ -1,4 +1,13 @@
-"""Query-string parsing into typed query objects (pure; every failure names the parameter)."""
+"""Query-string parsing into typed query objects (pure; every failure names the parameter).
+
+Rules for what clients send (tests/api/test_hostile_input.py holds them to it):
+- Every parameter takes one value; given twice (even twice the same) it is a 400. The one
+  exception is `stage`, a set, which repeats or lists with commas.
+- A number is ASCII digits and nothing else: no sign, space, underscore or digits of other
+  scripts (fullwidth, Arabic-Indic, superscript), though int() takes all of them but `²`.
+- An empty value is a value, and a bad one, except for `pretty` (yes) and `q` (no search).
+- A problem echoes a value cut to its first 40 characters (`api.problems.shown`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +20,7 @@ from typing import TypeVar
 from starlette.datastructures import QueryParams
 
 from alesco.cursor import Cursor, InvalidCursor
+from alesco.github_records import MAX_PULL_NUMBER
 from alesco.lifecycle import Stage
 from alesco.meeting_queries import MEETING_CURSOR_SIZE, MeetingQuery, MeetingSort
 from alesco.queries import (
@@ -24,7 +34,7 @@ from alesco.queries import (
 )
 from alesco.settings import REPO_PATTERN
 from alesco.timestamps import parse_timestamp
-from api.problems import BadParameter
+from api.problems import BadParameter, shown
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -32,6 +42,9 @@ COMMON_PARAMETERS = frozenset({"pretty", "format"})
 LIST_FORMATS = ("json", "csv")  # every list has both
 LIST_PARAMETERS = frozenset({"state", "stage", "kind", "repo", "q", "sort", "limit", "cursor"})
 MAX_SEARCH_LENGTH = 200
+# GitHub's limits: an account name of 39 characters, a repository name of 100.
+MAX_REPO_LENGTH = 39 + 1 + 100
+MAX_NAME_SHOWN = 100  # of an unknown parameter's name, in the problem naming it
 INTEGER = re.compile(r"[0-9]+")
 # Exactly the JSON Schema `date` and `date-time` formats: Python's fromisoformat alone
 # would also take week dates (2025-W01-1) and times without an offset.
@@ -39,7 +52,6 @@ FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RFC3339_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-MAX_PULL_NUMBER = 2**31 - 1  # GitHub's issue numbers are 32-bit, as is GraphQL's Int
 # `?pretty` alone means yes, as in `?pretty=1`.
 BOOLEAN_WORDS = {
     **dict.fromkeys(("", "1", "true", "yes"), True),
@@ -56,14 +68,15 @@ def reject_unknown(
     for name in params:
         if name not in known:
             raise BadParameter(
-                name, f"unknown parameter; this route takes {', '.join(sorted(known))}"
+                name[:MAX_NAME_SHOWN],
+                f"unknown parameter; this route takes {', '.join(sorted(known))}",
             )
     pretty, chosen = single(params, "pretty"), single(params, "format")
     if pretty is not None and pretty not in BOOLEAN_WORDS:
-        raise BadParameter("pretty", f"must be 1, 0, true, false, yes or no (got {pretty!r})")
+        raise BadParameter("pretty", f"must be 1, 0, true, false, yes or no (got {shown(pretty)})")
     offered = tuple(formats)
     if chosen is not None and chosen not in offered:
-        raise BadParameter("format", f"must be {' or '.join(offered)} (got {chosen[:40]!r})")
+        raise BadParameter("format", f"must be {' or '.join(offered)} (got {shown(chosen)})")
 
 
 def single(params: QueryParams, name: str) -> str | None:
@@ -78,14 +91,15 @@ def enum_value(kind: type[E], name: str, raw: str) -> E:
         return kind(raw)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise BadParameter(name, f"must be one of {choices} (got {raw!r})") from None
+        raise BadParameter(name, f"must be one of {choices} (got {shown(raw)})") from None
 
 
 def parse_repo(raw: str | None, name: str = "repo") -> str | None:
     if raw is None:
         return None
-    if not re.match(REPO_PATTERN, raw):
-        raise BadParameter(name, f"must be owner/name (got {raw!r})")
+    # fullmatch: the pattern's `$` would also match before a trailing newline.
+    if len(raw) > MAX_REPO_LENGTH or not re.fullmatch(REPO_PATTERN, raw):
+        raise BadParameter(name, f"must be owner/name, as on GitHub (got {shown(raw)})")
     return raw
 
 
@@ -95,7 +109,7 @@ def bounded_integer(raw: str, name: str, low: int, high: int) -> int:
     `str.isdigit()` is not enough: it admits digits such as '²' that int() refuses, and
     int() of thousands of digits raises too; both would be a 500, not a 400."""
     if not (INTEGER.fullmatch(raw) and len(raw) <= len(str(high))) or not low <= int(raw) <= high:
-        raise BadParameter(name, f"must be an integer from {low} to {high} (got {raw[:40]!r})")
+        raise BadParameter(name, f"must be an integer from {low} to {high} (got {shown(raw)})")
     return int(raw)
 
 
@@ -168,7 +182,7 @@ def parse_day(raw: str | None, name: str) -> date | None:
             return parse_timestamp(raw).date()
     except (ValueError, OverflowError):  # no such day (2025-02-30), or none in UTC (year 0)
         pass
-    message = f"must be a date YYYY-MM-DD or an RFC 3339 time (got {raw[:40]!r})"
+    message = f"must be a date YYYY-MM-DD or an RFC 3339 time (got {shown(raw)})"
     raise BadParameter(name, message)
 
 
@@ -198,5 +212,5 @@ def parse_current(params: QueryParams) -> bool | None:
     if raw is None or raw == "all":
         return None
     if raw not in ("true", "false"):
-        raise BadParameter("current", f"must be true, false or all (got {raw!r})")
+        raise BadParameter("current", f"must be true, false or all (got {shown(raw)})")
     return raw == "true"

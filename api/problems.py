@@ -3,6 +3,11 @@
 Handlers per class: `BadParameter` -> 400 naming the parameter in `invalid-params`;
 `NotFound` and Starlette's routing errors (404, 405) -> their status; anything else ->
 a generic 500 whose body never carries the exception text (the traceback is logged).
+
+A problem may carry any string a client sent (lone surrogates included): it is written
+with `alesco.safe_json`, so writing it cannot fail. It echoes at most a prefix of long
+input (`shown`), and leaves out `instance` (optional in RFC 9457) for paths too long to
+be worth repeating, so an error answer stays small whatever the request.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from starlette.responses import Response
 
 from alesco.cursor import InvalidCursor
 from alesco.errors import AlescoError
+from alesco.safe_json import dumps
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,13 @@ TITLES = {
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
+SHOWN_CHARACTERS = 40  # of a client's value, in a problem's text
+MAX_INSTANCE_LENGTH = 2048  # longer paths are not repeated back
+
+
+def shown(value: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """`value` quoted for a message, cut to its first `limit` characters (marked `…`)."""
+    return repr(value[:limit]) + ("…" if len(value) > limit else "")
 
 
 class BadParameter(AlescoError):
@@ -57,16 +70,18 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    body = {
+    """The problem+json answer; never fails, whatever strings `detail` and `extra` hold."""
+    path = request.url.path
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        **({"instance": path} if len(path) <= MAX_INSTANCE_LENGTH else {}),
         **(extra or {}),
     }
     return Response(
-        orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n",
+        dumps(body, option=orjson.OPT_INDENT_2) + b"\n",
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=headers,
@@ -98,7 +113,7 @@ async def handle_http_exception(request: Request, error: Exception) -> Response:
         raise TypeError(error)
     status = error.status_code
     if status == 404:
-        detail = f"No route matches {request.url.path!r}; see / for the API's routes."
+        detail = f"No route matches {shown(request.url.path, 100)}; see / for the API's routes."
     elif status == 405:
         detail = f"{request.method} is not allowed here; this API is read-only."
     else:

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from api.negotiation import is_human_agent, requested_format
 from api.params import BOOLEAN_WORDS
-from api.problems import BadParameter
+from api.problems import BadParameter, shown
 
 Cell = Callable[[Mapping[str, Any]], Any]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,7 +47,7 @@ def list_format(request: Request) -> str:
     chosen = requested_format(request.query_params, request.headers.get("accept", ""))
     if chosen not in ("json", "csv"):
         if request.query_params.get("format") is not None:
-            raise BadParameter("format", f"must be json or csv (got {chosen!r})")
+            raise BadParameter("format", f"must be json or csv (got {shown(chosen)})")
         return "json"
     return chosen
 

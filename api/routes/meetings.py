@@ -11,7 +11,7 @@ from api.calendar_feed import meetings_calendar
 from api.context import context_of
 from api.links import public_url
 from api.params import parse_meeting_query, reject_unknown
-from api.problems import NotFound
+from api.problems import NotFound, shown
 from api.rendering import json_response, list_response
 from api.representations import MEETING_COLUMNS, freshness_meta, meeting_json
 
@@ -51,7 +51,7 @@ async def meeting_detail(request: Request) -> Response:
     context = context_of(request)
     meeting = context.committee.meeting(meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id!r}; meeting ids are dates such as 2025-04-16.")
+        raise NotFound(f"No meeting {shown(meeting_id)}; meeting ids are dates such as 2025-04-16.")
     meta = freshness_meta(context.status, *SOURCES)
     return json_response(request, {"data": meeting_json(meeting, context.now), "meta": meta})
 

@@ -57,13 +57,30 @@ async def _body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
+def _form_payload(body: bytes) -> bytes:
+    """The `payload` field of a form-encoded delivery, which must be UTF-8 (as JSON is):
+    decoding with replacement would turn bytes the sender signed into other text."""
+    try:
+        fields = parse_qs(body.decode(), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        message = "the form's `payload` field is not JSON (not UTF-8)"
+        raise BadDelivery(message, "payload") from error
+    values = fields.get("payload", [])
+    if len(values) != 1:
+        message = "a form-encoded delivery carries its JSON in one `payload` field"
+        raise BadDelivery(message, "payload")
+    return values[0].encode()
+
+
 def _payload(request: Request, body: bytes) -> Any:
-    """GitHub sends JSON, or a form with the JSON in `payload` (the hook's content type)."""
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        fields = parse_qs(body.decode("utf-8", "replace"))
-        if "payload" not in fields:
-            raise BadDelivery("a form-encoded delivery carries its JSON in `payload`")
-        body = fields["payload"][0].encode()
+    """GitHub sends JSON, or a form with the JSON in `payload` (the hook's content type).
+
+    orjson refuses invalid UTF-8, lone surrogates (`"\\ud800"`), nesting past 1,024 levels
+    and numbers past a double's range: each a 400 here. It reads integers up to 2**64 - 1
+    as ints (floats beyond), so `alesco.webhooks` bounds the numbers it stores."""
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        body = _form_payload(body)
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
@@ -104,7 +121,8 @@ async def github_webhook(request: Request) -> Response:
             holder_of(request).clock(),
         )
     except BadDelivery as error:
-        return problem_response(request, 400, str(error))
+        named = {"invalid-params": [{"name": error.field, "reason": str(error)}]}
+        return problem_response(request, 400, str(error), named if error.field else None)
     if delivery.event == "ping":
         return json_response(request, {"status": "pong", "delivery": delivery.delivery_id})
     if not await run_in_threadpool(_record, request, delivery):

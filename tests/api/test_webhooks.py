@@ -3,6 +3,7 @@ and queued for the worker. Every refusal leaves the delivery table untouched."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
@@ -192,7 +193,7 @@ async def test_form_encoded_deliveries_are_read(hooks, engine, repository):
             b'{"action": "closed", "repository": {"full_name": "a/b"}, '
             b'"pull_request": {"number": "seven"}}',
             None,
-            "positive integer",
+            "integer from 1",
             id="bad-number",
         ),
         pytest.param(b"{}", "x-github-event", "X-GitHub-Event", id="no-event-header"),
@@ -248,3 +249,151 @@ async def test_responses_are_never_cached(hooks, repository):
     response = await hooks.post(URL, content=body, headers=delivery_headers(SECRET, "ping", body))
     assert response.headers["cache-control"] == "no-store"
     assert orjson.loads(response.content)["status"] == "pong"
+
+
+def _with(path: str, value: object):
+    """A mutation of the PR payload: set the dotted `path` to `value` (JSON bytes: raw)."""
+
+    def mutate(payload: dict) -> bytes:
+        *parents, last = path.split(".")
+        target = payload
+        for name in parents:
+            target = target[name]
+        if isinstance(value, bytes):  # JSON text orjson would not write: splice it in
+            target[last] = "@@RAW@@"
+            return encode(payload).replace(b'"@@RAW@@"', value)
+        target[last] = value
+        return encode(payload)
+
+    return mutate
+
+
+def _numbers(value: object):
+    """Both places GitHub puts the PR number, set to `value`."""
+
+    def mutate(payload: dict) -> bytes:
+        return _with("number", value)(orjson.loads(_with("pull_request.number", value)(payload)))
+
+    return mutate
+
+
+NESTED = b"[" * 3000 + b"]" * 3000
+
+# Signed deliveries that must be refused with a 400 naming the field, never a 500:
+# (mutation of a valid labeled-PR payload, fragment of the problem's detail)
+HOSTILE_PAYLOADS = [
+    pytest.param(_numbers(2**63), "number", id="number-2**63-overflows-sqlite"),
+    pytest.param(_numbers(2**64 - 1), "number", id="number-2**64-1"),
+    pytest.param(_numbers(2**31), "number", id="number-2**31-overflows-postgresql"),
+    pytest.param(_numbers(0), "number", id="number-zero"),
+    pytest.param(_numbers(-1), "number", id="number-negative"),
+    pytest.param(_numbers(True), "number", id="number-true-is-an-int-in-python"),
+    pytest.param(_numbers(False), "number", id="number-false"),
+    pytest.param(_numbers(7.0), "number", id="number-float"),
+    pytest.param(_numbers("7"), "number", id="number-string"),
+    pytest.param(_numbers(None), "number", id="number-null"),
+    pytest.param(_numbers([7]), "number", id="number-list"),
+    pytest.param(_with("number", 2**63), "number", id="top-level-number-only-overflows"),
+    pytest.param(_with("pull_request.number", 2**63), "pull_request.number", id="pr-number-only"),
+    pytest.param(_with("number", 8), "number", id="numbers-disagree"),
+    pytest.param(_with("number", b"9" * 5000), "not JSON", id="number-5000-digits"),
+    pytest.param(_with("number", b"1e400"), "not JSON", id="number-infinite"),
+    pytest.param(_with("number", b"18446744073709551616"), "number", id="number-2**64-as-float"),
+    pytest.param(_with("sender", NESTED), "not JSON", id="nested-3000-deep"),
+    pytest.param(_with("action", b'"\\ud800"'), "not JSON", id="action-lone-surrogate"),
+    pytest.param(_with("action", b'"\xed\xa0\x80"'), "not JSON", id="action-utf8-surrogate"),
+    pytest.param(_with("action", b'"\xff"'), "not JSON", id="action-invalid-utf8"),
+    pytest.param(_with("action", "label\x00ed"), "action", id="action-nul-refused-by-postgresql"),
+    pytest.param(_with("action", "labeled\n"), "action", id="action-newline"),
+    pytest.param(_with("action", 1), "action", id="action-number"),
+    pytest.param(_with("action", True), "action", id="action-boolean"),
+    pytest.param(_with("action", ["labeled"]), "action", id="action-list"),
+    pytest.param(_with("action", "x" * 51), "action", id="action-too-long"),
+    pytest.param(
+        _with("repository.full_name", b'"a/\\udc00"'), "not JSON", id="repo-lone-surrogate"
+    ),
+    pytest.param(_with("repository.full_name", "a/\x00b"), "repository.full_name", id="repo-nul"),
+    pytest.param(_with("repository.full_name", 12), "repository.full_name", id="repo-number"),
+    pytest.param(
+        _with("repository.full_name", "a/" + "b" * 199), "repository.full_name", id="repo-long"
+    ),
+    pytest.param(_with("repository", None), "repository", id="repository-null"),
+    pytest.param(_with("pull_request", []), "pull_request", id="pull-request-list"),
+    pytest.param(lambda payload: b"", "not JSON", id="empty-body"),
+    pytest.param(lambda payload: b"null", "JSON object", id="null-body"),
+    pytest.param(lambda payload: b"true", "JSON object", id="boolean-body"),
+    pytest.param(lambda payload: b'"\\ud800"', "not JSON", id="lone-surrogate-body"),
+    pytest.param(lambda payload: b"\xef\xbb\xbf{}", "not JSON", id="byte-order-mark"),
+]
+
+
+def _form(body: bytes) -> bytes:
+    return urlencode({"payload": body}).encode()
+
+
+@pytest.mark.parametrize("form", [pytest.param(False, id="json"), pytest.param(True, id="form")])
+@pytest.mark.parametrize(("mutate", "fragment"), HOSTILE_PAYLOADS)
+async def test_hostile_signed_payloads_are_400_naming_the_field(
+    hooks, engine, repository, caplog, mutate, fragment, form
+):
+    body = mutate(pull_request_payload(repository, 7, "labeled"))
+    headers = delivery_headers(SECRET, "pull_request", _form(body) if form else body)
+    if form:
+        body = _form(body)
+        headers["content-type"] = "application/x-www-form-urlencoded"
+    with caplog.at_level(logging.INFO):
+        response = await hooks.post(URL, content=body, headers=headers)
+    problem = assert_problem(response, 400)
+    assert fragment in problem["detail"]
+    if fragment not in ("not JSON", "JSON object"):
+        assert fragment in problem["invalid-params"][0]["name"]
+    assert deliveries(engine) == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        pytest.param(b"payload=%7B%7D&payload=%7B%7D", "payload", id="payload-twice"),
+        pytest.param(b"payload=", "not JSON", id="payload-empty"),
+        pytest.param(b"payload=%ff", "not JSON", id="payload-invalid-utf8"),
+        pytest.param(b"payload=%ed%a0%80", "not JSON", id="payload-utf8-surrogate"),
+        pytest.param(b"\xff\xfe=1", "payload", id="no-payload-binary-name"),
+        pytest.param(b"&" * 100_000, "payload", id="100k-empty-fields"),
+    ],
+)
+async def test_hostile_forms_are_400(hooks, engine, caplog, body, fragment):
+    headers = delivery_headers(SECRET, "pull_request", body)
+    headers["content-type"] = "application/x-www-form-urlencoded"
+    with caplog.at_level(logging.INFO):
+        response = await hooks.post(URL, content=body, headers=headers)
+    assert fragment in assert_problem(response, 400)["detail"]
+    assert deliveries(engine) == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    ("mutate", "number"),
+    [
+        pytest.param(_numbers(2**31 - 1), 2**31 - 1, id="largest-int32"),
+        pytest.param(_numbers(1), 1, id="one"),
+        pytest.param(_with("number", None), 7, id="top-level-null-pr-number-given"),
+    ],
+)
+async def test_numbers_in_range_are_queued(hooks, engine, repository, mutate, number):
+    body = mutate(pull_request_payload(repository, 7, "labeled"))
+    response = await hooks.post(
+        URL, content=body, headers=delivery_headers(SECRET, "pull_request", body)
+    )
+    assert response.status_code == 202, response.text
+    assert [row.number for row in deliveries(engine)] == [number]
+
+
+async def test_an_unsigned_hostile_body_is_401_before_it_is_parsed(hooks, engine, caplog):
+    body = b"[" * 3000 + b"\xff"
+    with caplog.at_level(logging.INFO):
+        response = await hooks.post(
+            URL, content=body, headers=delivery_headers(None, "pull_request", body)
+        )
+    assert_problem(response, 401)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

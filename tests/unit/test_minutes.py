@@ -832,6 +832,12 @@ PROBE = "probe/sc-rfcs"
         pytest.param("See github.com/probe/sc-rfcs/pull/14.\n", [14], id="scheme-less"),
         pytest.param("See www.github.com/probe/sc-rfcs/issues/15\n", [15], id="scheme-less-www"),
         pytest.param("See notgithub.com/probe/sc-rfcs/pull/16\n", [], id="other-host"),
+        # int() refuses more than 4,300 digits; PR numbers fit 32 bits; digits are ASCII.
+        pytest.param(f"See {PROBE}#{'9' * 5000}\n", [], id="5000-digits"),
+        pytest.param(f"github.com/{PROBE}/pull/{'9' * 5000}\n", [], id="5000-digit-url"),
+        pytest.param(f"{PROBE}#2147483648 {PROBE}#2147483647", [2**31 - 1], id="int32"),
+        pytest.param(f"github.com/{PROBE}/pull/12345678901", [], id="not-a-prefix-of-a-run"),
+        pytest.param(f"See {PROBE}#\u0661\u0662\n", [], id="arabic-indic-digits"),
     ],
 )
 def test_pull_request_links(text, expected):

@@ -25,6 +25,11 @@ REPO = "AlmaLinux/ALESCo"
         pytest.param("See #15; it replaces nothing", [], id="mention-is-not-replacement"),
         pytest.param("supersedes #12abc", [], id="not-a-number"),
         pytest.param(None, [], id="no-body"),
+        # Anyone can write a PR body: int() of it must neither raise nor overflow a column.
+        pytest.param("Supersedes #" + "9" * 5000, [], id="5000-digits-past-int-str-limit"),
+        pytest.param("Supersedes #2147483648 and #3", [3], id="past-int32-skipped"),
+        pytest.param("Supersedes #2147483647", [2147483647], id="largest-int32"),
+        pytest.param("Supersedes #\u0661\u0662", [], id="arabic-indic-digits-are-no-number"),
     ],
 )
 def test_find_replaced_numbers(body, numbers):
