@@ -66,6 +66,7 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
 
     from alesco.snapshot import install_snapshot
     from api.app import create_app
+    from api.connection_guard import ServerLimits
     from api.fast_protocol import cache_hit_protocol
     from ingest.worker import run_forever
 
@@ -74,13 +75,16 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
         logger.info("snapshot.serving", extra={"sources": [source.value for source in installed]})
     app = create_app(settings, engine)
     # No access log (it halves throughput), no Server header (nothing to advertise), cache
-    # hits answered in the protocol (api.fast_protocol), and uvicorn's own choice of loop
-    # (uvloop when present).
+    # hits answered in the protocol (api.fast_protocol) under the server's limits
+    # (api.connection_guard), no WebSocket (an Upgrade is answered as plain HTTP), and
+    # uvicorn's own choice of loop (uvloop when present).
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
-        http=cache_hit_protocol(app),
+        http=cache_hit_protocol(app, ServerLimits.from_settings(settings)),
+        ws="none",
+        timeout_keep_alive=settings.keepalive_timeout,
         access_log=False,
         log_config=None,
         proxy_headers=True,

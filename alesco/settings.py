@@ -108,6 +108,86 @@ class Settings(BaseSettings):
         "(Link headers, the index, the Atom feed); unset: the request's own Host.",
     )
 
+    # Limits for facing the public internet (`api.server`): defaults in line with nginx's
+    # (large_client_header_buffers 4 8k, client_header_timeout 60s, keepalive_timeout 75s,
+    # client_body_timeout 60s, worker_connections 1024).
+    max_request_line: int = Field(
+        default=8192,
+        ge=256,
+        validation_alias=_env("ALESCO_MAX_REQUEST_LINE"),
+        description="Bytes of the request line (method, target, version); longer: 414.",
+    )
+    max_header_bytes: int = Field(
+        default=32768,
+        ge=1024,
+        validation_alias=_env("ALESCO_MAX_HEADER_BYTES"),
+        description="Bytes of all request header fields together; more: 431.",
+    )
+    header_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=_env("ALESCO_HEADER_TIMEOUT"),
+        description="Seconds a connection has to send a request's whole head (from its "
+        "first byte, or from the connection's start); then 408 and closed.",
+    )
+    keepalive_timeout: int = Field(
+        default=75,
+        gt=0,
+        validation_alias=_env("ALESCO_KEEPALIVE_TIMEOUT"),
+        description="Seconds an idle keep-alive connection is kept between requests.",
+    )
+    body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=_env("ALESCO_BODY_TIMEOUT"),
+        description="Seconds a request's body may take to arrive whole; then 408 and closed.",
+    )
+    max_pipelined: int = Field(
+        default=16,
+        ge=1,
+        validation_alias=_env("ALESCO_MAX_PIPELINED"),
+        description="Requests queued on one connection before it is read no further "
+        "until answers drain.",
+    )
+    max_connections: int = Field(
+        default=1024,
+        ge=8,
+        validation_alias=_env("ALESCO_MAX_CONNECTIONS"),
+        description="Open connections per process; past it, the connection that has been "
+        "slowest to send a request is closed to make room.",
+    )
+    max_concurrent_requests: int = Field(
+        default=64,
+        ge=1,
+        validation_alias=_env("ALESCO_MAX_CONCURRENT_REQUESTS"),
+        description="Requests computed at once per process (cache hits aside); more: 503 "
+        "with Retry-After.",
+    )
+    max_graphql_body: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        validation_alias=_env("ALESCO_MAX_GRAPHQL_BODY"),
+        description="Bytes of a POST /graphql body; more: 413 before it is read.",
+    )
+    max_webhook_body: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        validation_alias=_env("ALESCO_MAX_WEBHOOK_BODY"),
+        description="Bytes of a POST /webhooks/github body; more: 413 before it is read.",
+    )
+    graphql_max_cost: int = Field(
+        default=20_000,
+        ge=100,
+        validation_alias=_env("ALESCO_GRAPHQL_MAX_COST"),
+        description="Static cost budget of one GraphQL operation (fields times list sizes).",
+    )
+    graphql_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        validation_alias=_env("ALESCO_GRAPHQL_TIMEOUT"),
+        description="Seconds one GraphQL execution may run; then an error, and it stops.",
+    )
+
     @field_validator("github_repos", mode="before")
     @classmethod
     def _split_repos(cls, value: object) -> object:

@@ -73,4 +73,4 @@ def create_app(
     observed = ApiMetrics(SyncCollector(lambda: holder.model, clock, lambda: edge.counts))
     app.state.holder = holder
     app.state.metrics = observed
-    return ObservedApp(edge, app.routes, observed)
+    return ObservedApp(edge, app.routes, observed, settings.max_concurrent_requests)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import hashlib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.model_holder import ModelHolder
 from api.negotiation import COMPRESSIBLE_SIZE, accepted_format, chosen_encoding, is_human_agent
+from api.refusals import send_problem
 
 CACHE_CONTROL = b"public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
 VARY = b"Accept, Accept-Encoding"
@@ -52,7 +53,10 @@ NEVER_CACHED = frozenset({"/healthz", "/readyz", "/metrics"})
 EPOCH_SECONDS = 30
 MAX_ENTRIES = 4096
 MAX_CACHED_BODY = 4 * 1024 * 1024
-MAX_GRAPHQL_BODY = 256 * 1024
+# Bytes of bodies one generation holds (each counted twice: its compressed variants). Past
+# it the oldest entries go, so a stranger asking for thousands of distinct lists bounds the
+# memory they cost instead of growing it.
+MAX_CACHED_BYTES = 48 * 1024 * 1024
 CODERS: dict[str, Callable[[bytes], bytes]] = {
     "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
     "br": lambda body: brotli.compress(body, quality=5),
@@ -60,6 +64,20 @@ CODERS: dict[str, Callable[[bytes], bytes]] = {
 SUFFIX = {"gzip": "-gz", "br": "-br"}
 
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body
+
+
+class Generation(dict[tuple[Any, ...], "Entry"]):
+    """The entries of one model version and epoch, and the body bytes they hold."""
+
+    held = 0
+
+    def keep(self, key: tuple[Any, ...], entry: Entry) -> None:
+        """Store `entry`, dropping the oldest entries past MAX_ENTRIES or MAX_CACHED_BYTES."""
+        self.held += 2 * len(entry.body)
+        self[key] = entry
+        while len(self) > 1 and (len(self) > MAX_ENTRIES or self.held > MAX_CACHED_BYTES):
+            oldest = next(iter(self))
+            self.held -= 2 * len(self.pop(oldest).body)
 
 
 @dataclass
@@ -170,11 +188,12 @@ class Edge:
         self._generation: tuple[Any, ...] | None = None
         self._model: object = None  # the model and epoch `_generation` was last checked for
         self._epoch = -1
-        self._entries: dict[tuple[Any, ...], Entry] = {}
+        self._entries = Generation()
         self._last_modified: bytes | None = None
         # Links built from the request's Host (no public URL configured) make the answer
         # depend on the origin asked for: then it is part of the key (`api.links`).
         self._by_origin = holder.settings.public_url is None
+        self.max_graphql_body = holder.settings.max_graphql_body
         self.hits = 0  # answers served from the cache
         self.misses = 0  # answers the API had to compute
 
@@ -183,7 +202,7 @@ class Edge:
         """(hits, misses) so far."""
         return self.hits, self.misses
 
-    def current(self) -> dict[tuple[Any, ...], Entry]:
+    def current(self) -> Generation:
         """The cache of the current model version and epoch; older ones are dropped. A new
         dict whenever the cache was emptied, so its identity names a generation."""
         model = self.holder.model
@@ -195,7 +214,7 @@ class Edge:
             generation = (model.version, model.today, epoch)
             if generation != self._generation:
                 self._generation = generation
-                self._entries = {}
+                self._entries = Generation()
                 successes = [
                     success.finished_at for _, success in model.runs.latest.values() if success
                 ]
@@ -204,8 +223,6 @@ class Edge:
                     if successes
                     else None
                 )
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries = {}
         return self._entries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -287,7 +304,8 @@ class Edge:
         scheme: str | None,
     ) -> tuple[Any, ...]:
         accept = headers.get(b"accept", b"").decode("latin-1")
-        origin = (headers.get(b"host", b"").lower(), scheme) if self._by_origin else None
+        # The Host as sent, not lower-cased: links repeat it as sent (`api.links`).
+        origin = (headers.get(b"host", b""), scheme) if self._by_origin else None
         return (
             post,
             path,
@@ -318,7 +336,7 @@ class Edge:
 
     def _store(
         self,
-        entries: MutableMapping[tuple[Any, ...], Entry],
+        entries: Generation,
         key: tuple[Any, ...],
         status: int,
         headers: list[Any],
@@ -334,7 +352,7 @@ class Edge:
         )
         tag = hashlib.blake2b(body, digest_size=12).hexdigest()
         entry = Entry(status, kept, body, tag, VARY_BY_AGENT if indented else VARY)
-        entries[key] = entry
+        entries.keep(key, entry)
         return entry
 
     async def _forward(
@@ -382,16 +400,11 @@ class Edge:
         return None
 
     async def _graphql_post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await _read_body(receive, MAX_GRAPHQL_BODY)
+        body = await _read_body(receive, self.max_graphql_body)
         headers = _request_headers(scope)
         if body is None:
-            await self._forward(
-                scope,
-                send,
-                413,
-                [(b"content-type", b"application/problem+json")],
-                _too_large(scope["path"]),
-            )
+            detail = f"GraphQL request bodies are limited to {self.max_graphql_body} bytes."
+            await send_problem(send, 413, detail, scope["path"])
             return
         replay = _replay(body)
         path, query_string, scheme = scope["path"], scope["query_string"], scope["scheme"]
@@ -423,7 +436,7 @@ class Edge:
         """The cache key of a GraphQL POST; None when its answer is never shared. Only JSON
         bodies share answers: the endpoint refuses other content types, and a refusal must
         not turn into a cached answer because the same body came as JSON."""
-        if path != "/graphql" or len(body) > MAX_GRAPHQL_BODY:
+        if path != "/graphql" or len(body) > self.max_graphql_body:
             return None
         if not headers.get(b"content-type", b"").lower().startswith(b"application/json"):
             return None
@@ -456,15 +469,3 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-def _too_large(path: str) -> bytes:
-    return orjson.dumps(
-        {
-            "type": "about:blank",
-            "title": "Content Too Large",
-            "status": 413,
-            "detail": f"GraphQL request bodies are limited to {MAX_GRAPHQL_BODY} bytes.",
-            "instance": path,
-        }
-    )

@@ -12,10 +12,10 @@ uvicorn's default headers (`Date`), and uvicorn never sees the request.
 All else goes to uvicorn's own parser, every byte as it came, as if this class were not
 there: a miss, several requests at once, a request while another is running (answers keep
 their order), HTTP/1.0, an upgrade, an escaped or prefixed path, a body on anything but
-`POST /graphql`, a client awaiting `100 Continue`, a request over `MAX_HELD` bytes, or a
-connection whose writer is paused (the ASGI path waits for the peer to drain; this one
-would only buffer). A request HTTP cannot parse gets a problem, as every other error does
-(uvicorn answers those in plain text).
+`POST /graphql`, a client awaiting `100 Continue`, a request over the limits of
+`api.connection_guard` (whose refusals come from there), a repeated header that decides
+answers (`api.header_reading`: refused on the ASGI path), or a connection whose writer is
+paused (the ASGI path waits for the peer to drain; this one would only buffer).
 """
 
 from __future__ import annotations
@@ -27,15 +27,17 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import httptools
-import orjson
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from api.connection_guard import GuardedProtocol, ServerLimits, guarded_attributes
 from api.edge import MAX_ENTRIES
+from api.header_reading import DECIDING_HEADERS
 from api.observability import ObservedApp
 
 QUICK_METHODS = frozenset({b"GET", b"HEAD", b"POST"})
-# Bytes of one request held while it comes in parts; a bigger request is uvicorn's.
-MAX_HELD = 64 * 1024
+# Bytes of one request held while it comes in parts; a bigger request is uvicorn's, whose
+# parser takes each part as it comes (holding means copying: a request dripped a byte at
+# a time costs this squared over two).
+MAX_HELD = 8 * 1024
 # Requests up to this size are remembered as parsed (`ParsedRequest`), MAX_ENTRIES of them.
 MAX_REMEMBERED = 4096
 
@@ -66,13 +68,16 @@ class WholeRequest:
     request. Counts messages begun and completed, so that bytes are taken only when they
     hold exactly one whole request."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ServerLimits) -> None:
+        self.limits = limits
         self.parser = httptools.HttpRequestParser(self)
         self.url = self.body = b""
         self.headers: dict[bytes, bytes] = {}
         self.method = b""
         self.version = ""
-        self.keep_alive = self.upgrade = self.awaits_continue = False
+        self.keep_alive = self.upgrade = self.awaits_continue = self.irregular = False
+        self.big_body = False
+        self.head_size = 0
         self.restart()
 
     def restart(self) -> None:
@@ -84,13 +89,19 @@ class WholeRequest:
         self.begun += 1
         self.url = self.body = b""
         self.headers = {}
-        self.awaits_continue = False
+        self.awaits_continue = self.irregular = self.big_body = False
+        self.head_size = 0
 
     def on_url(self, url: bytes) -> None:
         self.url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers[name.lower()] = value  # the last one wins, as in the ASGI path
+        name = name.lower()
+        self.head_size += len(name) + len(value) + 4
+        # A repeated deciding header is refused on the ASGI path (`api.header_reading`).
+        if name in DECIDING_HEADERS and name in self.headers:
+            self.irregular = True
+        self.headers[name] = value
 
     def on_headers_complete(self) -> None:
         # Read now: httptools forgets the connection flags once the message completes.
@@ -101,6 +112,14 @@ class WholeRequest:
         self.upgrade = parser.should_upgrade()
         # The client sends the body only after a `100 Continue`, which uvicorn sends.
         self.awaits_continue = self.headers.get(b"expect", b"").lower() == b"100-continue"
+        # A body too big to hold, of unknown size or over its route's limit is uvicorn's
+        # to read (or refuse), under the limits of `api.connection_guard`.
+        length = self.headers.get(b"content-length", b"0")
+        path = self.url.partition(b"?")[0]
+        limit = min(MAX_HELD, self.limits.body_limit(self.method, path))
+        self.big_body = b"transfer-encoding" in self.headers or not (
+            length.isdigit() and len(length) <= 5 and int(length) <= limit
+        )
 
     def on_body(self, body: bytes) -> None:
         self.body += body
@@ -111,7 +130,11 @@ class WholeRequest:
     def parsed(self) -> ParsedRequest | None:
         """The request read whole, when a quick answer may be given to it: HTTP/1.1, no
         upgrade, GET, HEAD or a POST (the cache holds GraphQL ones), a plain path."""
-        if self.version != "1.1" or self.upgrade:
+        if self.version != "1.1" or self.upgrade or self.irregular:
+            return None
+        if len(self.url) > self.limits.max_request_line:
+            return None
+        if self.head_size > self.limits.max_header_bytes:
             return None
         method = self.method
         if method not in QUICK_METHODS or (self.body and method != b"POST"):
@@ -131,7 +154,7 @@ class WholeRequest:
         )
 
 
-class CacheHitProtocol(HttpToolsProtocol):
+class CacheHitProtocol(GuardedProtocol):
     """One connection; `front` is the API it answers hits for (see `cache_hit_protocol`)."""
 
     front: ClassVar[ObservedApp]
@@ -140,14 +163,12 @@ class CacheHitProtocol(HttpToolsProtocol):
     _held = b""  # the start of a request that came in parts, seen by the quick parser only
     _mid_message = False  # uvicorn's parser holds part of a request
     _last_quick_answer = -math.inf  # loop time; keeps the keep-alive timer from firing
-    _defaults: object = None  # uvicorn's default headers (`Date`) last serialized
-    _defaults_head = b""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._quick = WholeRequest()
+        self._quick = WholeRequest(self.limits)
         super().connection_made(transport)
 
-    def data_received(self, data: bytes) -> None:
+    def _parse(self, data: bytes) -> None:
         if self._held or self._idle():
             # The same bytes parse the same way: a request seen before, arriving between
             # requests, skips the quick parser (which stays between requests).
@@ -166,7 +187,7 @@ class CacheHitProtocol(HttpToolsProtocol):
                 if parsed is not None and self._answered(parsed):
                     self._remember(data, parsed)
                     return
-        super().data_received(data)
+        super()._parse(data)
 
     def _remember(self, data: bytes, parsed: ParsedRequest) -> None:
         """Keep how `data` parsed, for requests that come again byte for byte (a poller,
@@ -196,19 +217,6 @@ class CacheHitProtocol(HttpToolsProtocol):
             return
         super().timeout_keep_alive_handler()
 
-    def send_400_response(self, msg: str) -> None:
-        """A request HTTP itself cannot parse (an unknown method, a broken header) is a
-        problem too, not uvicorn's plain text, like every other error of this API."""
-        body = orjson.dumps(
-            {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": msg}
-        )
-        head = (
-            b"content-type: application/problem+json\r\n"
-            b"content-length: %d\r\ncache-control: no-store\r\nconnection: close\r\n" % len(body)
-        )
-        self.transport.write(self._serialized(400, head, body))
-        self.transport.close()
-
     def _idle(self) -> bool:
         """No request is being read or answered on this connection."""
         cycle = self.cycle
@@ -228,15 +236,15 @@ class CacheHitProtocol(HttpToolsProtocol):
         try:
             request.parser.feed_data(data[request.fed :])
         except (httptools.HttpParserError, httptools.HttpParserUpgrade):
-            self._quick = WholeRequest()  # uvicorn's parser will say what is wrong
+            self._quick = WholeRequest(self.limits)  # uvicorn's parser will say what is wrong
             return Reading.OTHER
         request.fed = len(data)
         if request.begun == request.completed == 1:
             return Reading.WHOLE
         partial = request.begun == 1 and not request.completed
-        if partial and len(data) <= MAX_HELD and not request.awaits_continue:
+        if partial and len(data) <= MAX_HELD and not (request.awaits_continue or request.big_body):
             return Reading.PARTIAL
-        self._quick = WholeRequest()  # several requests, or a big one: uvicorn's alone
+        self._quick = WholeRequest(self.limits)  # several requests, or a big one: uvicorn's
         return Reading.OTHER
 
     def _answered(self, request: ParsedRequest) -> bool:
@@ -255,6 +263,8 @@ class CacheHitProtocol(HttpToolsProtocol):
             head += b"connection: close\r\n"
         self.transport.write(self._serialized(answer.status, head, answer.body))
         self.server_state.total_requests += 1
+        self._settle()
+        self._become_idle()
         if request.keep_alive:
             self._last_quick_answer = self.loop.time()
             if self.timeout_keep_alive_task is None:
@@ -265,15 +275,15 @@ class CacheHitProtocol(HttpToolsProtocol):
             self.transport.close()
         return True
 
-    def _serialized(self, status: int, head: bytes, body: bytes) -> bytes:
-        """The whole HTTP/1.1 answer: uvicorn's default headers (`Date`), then `head`."""
-        defaults = self.server_state.default_headers
-        if defaults is not self._defaults:  # uvicorn sets a new list every second
-            self._defaults = defaults
-            self._defaults_head = b"".join(b"%s: %s\r\n" % header for header in defaults)
-        return b"%s%s%s\r\n%s" % (STATUS_LINE[status], self._defaults_head, head, body)
 
-
-def cache_hit_protocol(front: ObservedApp) -> type[asyncio.Protocol]:
-    """The protocol class to give `uvicorn.Config(http=...)` for the API `front`."""
-    return type("CacheHitProtocol", (CacheHitProtocol,), {"front": front, "parsed_before": {}})
+def cache_hit_protocol(
+    front: ObservedApp, limits: ServerLimits | None = None
+) -> type[asyncio.Protocol]:
+    """The protocol class to give `uvicorn.Config(http=...)` for the API `front`, under
+    `limits`."""
+    attributes = {
+        "front": front,
+        "parsed_before": {},
+        **guarded_attributes(limits or ServerLimits()),
+    }
+    return type("CacheHitProtocol", (CacheHitProtocol,), attributes)

@@ -4,6 +4,11 @@ The id is the client's `X-Request-ID` when it is a sane token (a proxy in front 
 set it), else a new one; it is echoed in the response's `X-Request-ID` and carried by every
 log line the request causes (`alesco.logs.REQUEST_ID`). Metrics are recorded per route
 template (`/v1/proposals/{number}`), never per raw path, so they stay bounded.
+
+It is also where a request is first refused, before the edge cache or a route sees it: a
+repeated header that decides answers (`api.header_reading`) is a 400, and past
+`max_concurrent` requests being computed at once, a 503 with `Retry-After` (cache hits
+answered by `api.fast_protocol` cost nothing and are never refused).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from starlette.types import Message, Receive, Scope, Send
 
 from alesco.logs import REQUEST_ID
 from api.edge import Edge
+from api.header_reading import duplicate_detail, duplicated_header
 from api.metrics import ApiMetrics
+from api.refusals import send_problem
 from api.wire_answers import WireAnswer, WireAnswers
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -27,6 +34,12 @@ SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
 UNMATCHED = "unmatched"
 MAX_KNOWN_PATHS = 4096
+# Paths longer than this are matched every time rather than remembered: the memory kept
+# stays under MAX_KNOWN_PATHS times this, whatever paths clients make up.
+MAX_KNOWN_PATH_LENGTH = 256
+RETRY_AFTER = (b"retry-after", b"1")
+# Cheap, and must answer under load: an orchestrator restarts a process whose probe fails.
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class RequestIds:
@@ -53,9 +66,18 @@ def _incoming_id(scope: Scope) -> str | None:
 
 
 class ObservedApp:
-    def __init__(self, app: Edge, routes: Sequence[BaseRoute], metrics: ApiMetrics) -> None:
+    def __init__(
+        self,
+        app: Edge,
+        routes: Sequence[BaseRoute],
+        metrics: ApiMetrics,
+        max_concurrent: int = 64,
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.max_concurrent = max_concurrent
+        self.in_flight = 0  # requests through `__call__` not yet answered
+        self.refused_busy = 0  # 503s given for `max_concurrent`
         self._routes = routes
         self._route_of_path: dict[str, str] = {}
         self.wire = WireAnswers(app)
@@ -97,9 +119,12 @@ class ObservedApp:
             if match != Match.NONE:
                 template = getattr(route, "path", UNMATCHED)
                 break
-        if len(self._route_of_path) >= MAX_KNOWN_PATHS:
-            self._route_of_path.clear()
-        self._route_of_path[path] = template
+        # Only routes' paths are remembered (the quick path answers those alone): made-up
+        # paths of strangers would only fill memory.
+        if template != UNMATCHED and len(path) <= MAX_KNOWN_PATH_LENGTH:
+            if len(self._route_of_path) >= MAX_KNOWN_PATHS:
+                self._route_of_path.clear()
+            self._route_of_path[path] = template
         return template
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -120,10 +145,26 @@ class ObservedApp:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        self.in_flight += 1
         try:
-            await self.app(scope, receive, send_with_id)
+            await self._checked(scope, receive, send_with_id)
         finally:
+            self.in_flight -= 1
             REQUEST_ID.reset(token)
             method = scope["method"] if scope["method"] in METHODS else "other"
             elapsed = time.perf_counter() - started
             self.metrics.observe(self.route_template(scope), method, status, elapsed)
+
+    async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The request through the edge, unless it must be refused before."""
+        head_only = scope["method"] == "HEAD"
+        duplicate = duplicated_header(scope["headers"])
+        if duplicate is not None:
+            detail = duplicate_detail(duplicate)
+            await send_problem(send, 400, detail, scope["path"], head_only=head_only)
+        elif self.in_flight > self.max_concurrent and scope["path"] not in PROBES:
+            self.refused_busy += 1
+            detail = "The server is answering too many requests at once; try again shortly."
+            await send_problem(send, 503, detail, scope["path"], (RETRY_AFTER,), head_only)
+        else:
+            await self.app(scope, receive, send)

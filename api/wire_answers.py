@@ -17,8 +17,9 @@ from typing import Any
 from api.edge import MAX_ENTRIES, Answer, Edge
 
 # Every request header an edge answer depends on (`Edge._key`, `Edge._answer`, and the
-# GraphQL key's content type): two requests alike in these get the same answer.
-DECIDING_HEADERS = (
+# GraphQL key's content type): two requests alike in these get the same answer. A subset
+# of `api.header_reading.DECIDING_HEADERS`, which no answered request repeats.
+KEY_HEADERS = (
     b"accept",
     b"accept-encoding",
     b"user-agent",
@@ -30,6 +31,9 @@ DECIDING_HEADERS = (
 # Requests bigger than this (a long query, a huge header) are answered, but not kept: the
 # memory kept stays under MAX_ENTRIES times this, whatever clients send.
 MAX_KEPT_REQUEST = 4096
+# Bytes of answers kept (most share their body with the edge's entry; those the edge has
+# since dropped are held here alone): past it, the memo starts again.
+MAX_KEPT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class WireAnswers:
         self.edge = edge
         self._generation: object = None
         self._kept: dict[tuple[Any, ...], WireAnswer] = {}
+        self._kept_bytes = 0
 
     def answer(
         self,
@@ -64,10 +69,12 @@ class WireAnswers:
     ) -> WireAnswer | None:
         """The answer the edge holds for this whole request, or None when it holds none."""
         generation = self.edge.current()
-        if generation is not self._generation or len(self._kept) >= MAX_ENTRIES:
+        full = len(self._kept) >= MAX_ENTRIES or self._kept_bytes > MAX_KEPT_BYTES
+        if generation is not self._generation or full:
             self._generation = generation
             self._kept = {}
-        deciding = tuple(map(headers.get, DECIDING_HEADERS))
+            self._kept_bytes = 0
+        deciding = tuple(map(headers.get, KEY_HEADERS))
         key = (method, path, query_string, scheme, body, deciding)
         kept = self._kept.get(key)
         if kept is not None:
@@ -80,4 +87,5 @@ class WireAnswers:
         size = len(path) + len(query_string) + len(body)
         if size + sum(len(value) for value in deciding if value) <= MAX_KEPT_REQUEST:
             self._kept[key] = wire
+            self._kept_bytes += len(wire.head) + len(wire.body)
         return wire

@@ -27,11 +27,13 @@ def serve_in_thread(
     lifespan: bool = False,
     protocol: type[asyncio.Protocol] | None = None,
     keep_alive: int = 5,
+    ws: str = "auto",
 ) -> Iterator[str]:
     """Run `app` on 127.0.0.1 at a free port and yield its base URL until the block ends
     (`lifespan` for apps with startup work, like the API's read-model poller; `protocol`
     for an HTTP protocol class other than uvicorn's default, as `alesco serve` uses;
-    `keep_alive`, the seconds an idle connection is kept open)."""
+    `keep_alive`, the seconds an idle connection is kept open; `ws="none"` as `alesco
+    serve` runs, answering an Upgrade as plain HTTP)."""
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -41,6 +43,7 @@ def serve_in_thread(
         lifespan="on" if lifespan else "off",
         timeout_graceful_shutdown=1,  # a stalled fake request must not hold the test up
         timeout_keep_alive=keep_alive,
+        ws=ws,  # type: ignore[arg-type]
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="fake-server", daemon=True)

@@ -1,0 +1,349 @@
+"""uvicorn's httptools protocol with the limits a server facing the public internet needs.
+
+uvicorn alone reads a request line or header of any size (its URL is grown by
+concatenation: a 100 MB line held the event loop for seconds), holds connections that
+never finish their head, queues pipelined requests without bound (it resumes reading
+after every answer), and reads bodies no route wants. Here, per connection:
+
+- the request line is at most `max_request_line` bytes (else 414) and the header fields
+  `max_header_bytes` in all (else 431), counted as they arrive, before anything is kept;
+- a request's head must arrive whole within `header_timeout` of its first byte, or of the
+  connection's start (else 408, or a quiet close when nothing came), and its body within
+  `body_timeout` (else 408); idle keep-alive connections close after uvicorn's
+  `timeout_keep_alive`;
+- a body larger than its route takes (`ServerLimits.body_limit`) is a 413 as soon as its
+  `Content-Length` is read, before any of it (a chunked one, once it passes the limit);
+- at most `max_pipelined` requests wait on one connection: past that, its bytes are held
+  and the socket read no further until answers drain;
+- past `max_connections` open connections, the one that has waited longest for a request
+  to arrive (a slow or idle client) is closed to make room, else the newcomer gets a 503.
+
+Every refusal is problem+json (`api.refusals`) and closes the connection. An `Upgrade`
+is ignored (the API speaks only HTTP/1.1, as RFC 9110 §7.8 allows): the request is
+answered as any other and the connection closed after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from alesco.settings import Settings
+from api.refusals import problem_body, problem_head
+
+# A request head is parsed in slices of this many bytes while requests queue on the
+# connection, so one read of pipelined requests queues at most a slice's worth.
+PARSE_SLICE = 2048
+# Bytes a route that takes no body accepts anyway (a stray body on a GET is read and
+# dropped, as HTTP allows); more is refused.
+DEFAULT_BODY_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """The limits of `GuardedProtocol`, from `Settings` (see there for each)."""
+
+    max_request_line: int = 8192
+    max_header_bytes: int = 32768
+    header_timeout: float = 60.0
+    body_timeout: float = 60.0
+    max_pipelined: int = 16
+    max_connections: int = 1024
+    body_limits: dict[tuple[bytes, bytes], int] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ServerLimits:
+        return cls(
+            max_request_line=settings.max_request_line,
+            max_header_bytes=settings.max_header_bytes,
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+            max_pipelined=settings.max_pipelined,
+            max_connections=settings.max_connections,
+            body_limits={
+                (b"POST", b"/graphql"): settings.max_graphql_body,
+                (b"POST", b"/webhooks/github"): settings.max_webhook_body,
+            },
+        )
+
+    def body_limit(self, method: bytes, path: bytes) -> int:
+        """Bytes of body the route at `path` takes for `method`."""
+        return self.body_limits.get((method, path), DEFAULT_BODY_LIMIT)
+
+
+class Refused(Exception):
+    """A request the limits refuse: its status, the problem's detail, extra headers."""
+
+    def __init__(
+        self, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...] = ()
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+
+
+class Waiting(enum.Enum):
+    """What the connection waits for from the client, if anything (else it is idle, or
+    the API is answering)."""
+
+    HEAD = enum.auto()
+    BODY = enum.auto()
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    """One connection under `limits` (see `guarded_protocol` for the class per server)."""
+
+    limits: ClassVar[ServerLimits]
+    # The server's connections awaiting a request's head, and those idle between requests,
+    # each in the order they began so (dicts keep it): the first is the one to close when
+    # room is needed, found at once however many there are.
+    awaiting_head: ClassVar[dict[GuardedProtocol, None]]
+    idle: ClassVar[dict[GuardedProtocol, None]]
+    _waiting: Waiting | None = None
+    _timer: asyncio.TimerHandle | None = None
+    _got_bytes = False  # a byte of the awaited head came
+    _url_size = 0
+    _head_size = 0
+    _body_size = 0
+    _body_limit = DEFAULT_BODY_LIMIT
+    _refusal: Refused | None = None  # raised inside a parser callback, answered after
+    _held_input = b""  # read but not parsed: too many requests wait already
+    _defaults: object = None  # uvicorn's default headers (`Date`) last serialized
+    _defaults_head = b""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await(Waiting.HEAD, self.limits.header_timeout)
+        if len(self.connections) > self.limits.max_connections:
+            self._make_room()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_timer()
+        self.awaiting_head.pop(self, None)
+        self.idle.pop(self, None)
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._held_input:
+            self._held_input += data
+            return
+        if self._waiting is None:
+            self._await(Waiting.HEAD, self.limits.header_timeout)
+        self._got_bytes = True
+        self._parse(data)
+
+    def _parse(self, data: bytes) -> None:
+        """Feed uvicorn's parser, a slice at a time while requests queue."""
+        while data:
+            if len(self.pipeline) >= self.limits.max_pipelined:
+                self._held_input = data
+                self.flow.pause_reading()
+                return
+            chunk, data = data[:PARSE_SLICE], data[PARSE_SLICE:]
+            if not self._feed(chunk):
+                return
+
+    def _feed(self, data: bytes) -> bool:
+        """uvicorn's `data_received`, answering what it cannot parse with a problem and
+        logging nothing (a stranger's bad bytes are not the operator's news). False once
+        the connection is done."""
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._upgrade_ignored()
+            return False
+        except httptools.HttpParserError as error:
+            refusal = self._refusal or Refused(400, f"The request is not valid HTTP/1.1: {error}")
+            self._refuse(refusal)
+            return False
+        return not self.transport.is_closing()
+
+    def _upgrade_ignored(self) -> None:
+        """The parser stops at an `Upgrade` head: answer that request, then close."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.keep_alive = False
+            cycle.more_body = False
+            cycle.message_event.set()
+        self._settle()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # starts the next queued request, resumes reading
+        if self.transport.is_closing():
+            return
+        if not self.pipeline and self._waiting is None:
+            self._become_idle()  # uvicorn's keep-alive timer runs from now
+        held, self._held_input = self._held_input, b""
+        if held:
+            self._parse(held)
+
+    # uvicorn's parser callbacks, counted against the limits
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._url_size = self._head_size = self._body_size = 0
+        self._refusal = None
+        if self._waiting is not Waiting.HEAD:
+            self._await(Waiting.HEAD, self.limits.header_timeout)
+        self._got_bytes = True
+
+    def on_url(self, url: bytes) -> None:
+        self._url_size += len(url)
+        if self._url_size > self.limits.max_request_line:
+            self._raise(
+                Refused(414, f"The request target is over {self.limits.max_request_line} bytes.")
+            )
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_size += len(name) + len(value) + 4
+        if self._head_size > self.limits.max_header_bytes:
+            self._raise(
+                Refused(
+                    431,
+                    f"The request's header fields are over {self.limits.max_header_bytes} "
+                    "bytes in all.",
+                )
+            )
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        method = self.parser.get_method()
+        limit = self.limits.body_limit(method, httptools.parse_url(self.url).path or b"")
+        declared = _declared_length(self.headers)
+        if declared is not None and declared > limit:
+            self._raise(Refused(413, f"This route takes bodies of at most {limit} bytes."))
+        self._body_limit = limit
+        chunked = any(name == b"transfer-encoding" for name, _ in self.headers)
+        if declared or chunked:
+            self._await(Waiting.BODY, self.limits.body_timeout)
+        else:
+            self._settle()
+        super().on_headers_complete()
+        if self.parser.should_upgrade():
+            self.cycle.keep_alive = False
+
+    def on_body(self, body: bytes) -> None:
+        self._body_size += len(body)
+        if self._body_size > self._body_limit:
+            self._raise(
+                Refused(413, f"This route takes bodies of at most {self._body_limit} bytes.")
+            )
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._waiting is Waiting.BODY:
+            self._settle()
+        super().on_message_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        """Anything uvicorn refuses itself is a problem too, not its plain text."""
+        self._refuse(self._refusal or Refused(400, msg))
+
+    # waiting, and refusing
+    def _await(self, waiting: Waiting, timeout: float) -> None:
+        self._cancel_timer()
+        self._waiting = waiting
+        self._got_bytes = False
+        self.idle.pop(self, None)
+        self.awaiting_head.pop(self, None)
+        if waiting is Waiting.HEAD:
+            self.awaiting_head[self] = None
+        self._timer = self.loop.call_later(timeout, self._timed_out)
+
+    def _settle(self) -> None:
+        """Nothing more is awaited from the client for this request."""
+        self._cancel_timer()
+        self._waiting = None
+        self.awaiting_head.pop(self, None)
+
+    def _become_idle(self) -> None:
+        """Answered, and nothing more on the way: idle until the next request begins."""
+        self.idle.pop(self, None)
+        self.idle[self] = None
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _timed_out(self) -> None:
+        self._timer = None
+        if self.transport.is_closing():
+            return
+        if self._waiting is Waiting.BODY:
+            self._refuse(
+                Refused(
+                    408, f"The request's body did not arrive within {self.limits.body_timeout:g} s."
+                )
+            )
+        elif self._got_bytes:
+            self._refuse(
+                Refused(
+                    408,
+                    f"The request's head did not arrive within {self.limits.header_timeout:g} s.",
+                )
+            )
+        else:
+            self.transport.close()
+
+    def _raise(self, refusal: Refused) -> None:
+        """Stop the parser from inside a callback; `_feed` answers the refusal."""
+        self._refusal = refusal
+        raise refusal
+
+    def _refuse(self, refusal: Refused) -> None:
+        """Answer `refusal` unless an answer has begun, and close the connection."""
+        self._cancel_timer()
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True  # the running request's answer is not sent
+            if cycle.response_started:
+                self.transport.close()
+                return
+        body = problem_body(refusal.status, refusal.detail)
+        head = problem_head(body, refusal.headers)
+        self.transport.write(self._serialized(refusal.status, head, body))
+        self.transport.close()
+
+    def _serialized(self, status: int, head: bytes, body: bytes) -> bytes:
+        """A whole HTTP/1.1 answer: uvicorn's default headers (`Date`), then `head`."""
+        defaults = self.server_state.default_headers
+        if defaults is not self._defaults:  # uvicorn sets a new list every second
+            self._defaults = defaults
+            self._defaults_head = b"".join(b"%s: %s\r\n" % header for header in defaults)
+        return b"%s%s%s\r\n%s" % (STATUS_LINE[status], self._defaults_head, head, body)
+
+    def _make_room(self) -> None:
+        """Close the connection that has waited longest for a request's head, else the
+        one idle longest, else refuse this one: every other is being answered."""
+        victim = next((c for c in self.awaiting_head if c is not self), None)
+        if victim is None:
+            victim = next(iter(self.idle), None)
+        if victim is not None:
+            victim._settle()
+            victim.idle.pop(victim, None)
+            victim.transport.close()
+            return
+        detail = "The server has as many connections open as it takes; try again shortly."
+        self._refuse(Refused(503, detail, ((b"retry-after", b"1"),)))
+
+
+def _declared_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+    """The `Content-Length` sent (httptools has checked it is digits), capped so that a
+    huge one stays a number Python converts cheaply."""
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if len(value) <= 18 else 10**18
+    return None
+
+
+def guarded_attributes(limits: ServerLimits) -> dict[str, object]:
+    """The class attributes of a `GuardedProtocol` subclass for one server."""
+    return {"limits": limits, "awaiting_head": {}, "idle": {}}
