@@ -16,7 +16,8 @@ after every answer), and reads bodies no route wants. Here, per connection:
 - at most `max_pipelined` requests wait on one connection: past that, its bytes are held
   and the socket read no further until answers drain;
 - past `max_connections` open connections, the one that has waited longest for a request
-  to arrive (a slow or idle client) is closed to make room, else the newcomer gets a 503.
+  to arrive (a slow client), else for its client to read its answers, else idle, is
+  closed to make room; if every one is being answered, the newcomer gets a 503.
 
 Every refusal is problem+json (`api.refusals`) and closes the connection. An `Upgrade`
 is ignored (the API speaks only HTTP/1.1, as RFC 9110 §7.8 allows): the request is
@@ -105,6 +106,7 @@ class GuardedProtocol(HttpToolsProtocol):
     # room is needed, found at once however many there are.
     awaiting_head: ClassVar[dict[GuardedProtocol, None]]
     idle: ClassVar[dict[GuardedProtocol, None]]
+    stalled: ClassVar[dict[GuardedProtocol, None]]  # answers wait for the client to read
     _waiting: Waiting | None = None
     _timer: asyncio.TimerHandle | None = None
     _got_bytes = False  # a byte of the awaited head came
@@ -127,6 +129,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._cancel_timer()
         self.awaiting_head.pop(self, None)
         self.idle.pop(self, None)
+        self.stalled.pop(self, None)
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -173,6 +176,14 @@ class GuardedProtocol(HttpToolsProtocol):
             cycle.more_body = False
             cycle.message_event.set()
         self._settle()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self.stalled[self] = None
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self.stalled.pop(self, None)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # starts the next queued request, resumes reading
@@ -322,10 +333,10 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _make_room(self) -> None:
         """Close the connection that has waited longest for a request's head, else the
-        one idle longest, else refuse this one: every other is being answered."""
+        one whose client has left answers unread longest, else the one idle longest; else
+        refuse this one: every other is being answered."""
         victim = next((c for c in self.awaiting_head if c is not self), None)
-        if victim is None:
-            victim = next(iter(self.idle), None)
+        victim = victim or next(iter(self.stalled), None) or next(iter(self.idle), None)
         if victim is not None:
             victim._settle()
             victim.idle.pop(victim, None)
@@ -346,4 +357,4 @@ def _declared_length(headers: list[tuple[bytes, bytes]]) -> int | None:
 
 def guarded_attributes(limits: ServerLimits) -> dict[str, object]:
     """The class attributes of a `GuardedProtocol` subclass for one server."""
-    return {"limits": limits, "awaiting_head": {}, "idle": {}}
+    return {"limits": limits, "awaiting_head": {}, "idle": {}, "stalled": {}}

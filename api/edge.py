@@ -53,6 +53,7 @@ NEVER_CACHED = frozenset({"/healthz", "/readyz", "/metrics"})
 EPOCH_SECONDS = 30
 MAX_ENTRIES = 4096
 MAX_CACHED_BODY = 4 * 1024 * 1024
+SEND_PART = 64 * 1024  # bodies larger than this are sent in parts of this size
 # Bytes of bodies one generation holds (each counted twice: its compressed variants). Past
 # it the oldest entries go, so a stranger asking for thousands of distinct lists bounds the
 # memory they cost instead of growing it.
@@ -257,11 +258,12 @@ class Edge:
         headers: Mapping[bytes, bytes],
         scheme: str | None,
         body: bytes = b"",
+        max_body: int | None = None,
     ) -> Answer | None:
         """The answer to a GET, a HEAD or a whole `POST /graphql` when the cache holds it,
         else None: a dict lookup, with no I/O, so that `api.fast_protocol` can call it
         before any ASGI machinery. `scheme` is the one the request's links would use; None
-        when not known yet."""
+        when not known yet. `max_body`: None too for a larger body."""
         if scheme is None and self._by_origin:
             return None
         if method == "POST":
@@ -271,7 +273,7 @@ class Edge:
         else:
             return None
         entry = None if key is None else self.current().get(key)
-        if entry is None:
+        if entry is None or (max_body is not None and len(entry.body) > max_body):
             return None
         self.hits += 1
         return self._answer(method, entry, headers, conditional=method != "POST")
@@ -364,9 +366,7 @@ class Edge:
         if b"cache-control" not in names:
             extra.append((b"cache-control", b"no-store"))
         await send({"type": "http.response.start", "status": status, "headers": headers + extra})
-        await send(
-            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
-        )
+        await _send_body(send, b"" if scope["method"] == "HEAD" else body)
 
     async def _passthrough(self, scope: Scope, receive: Receive, send: Send) -> None:
         status, headers, body = await _collect(self.app, scope, receive)
@@ -450,7 +450,19 @@ class Edge:
 async def _send_answer(send: Send, answer: Answer) -> None:
     status, headers, body = answer
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await _send_body(send, body)
+
+
+async def _send_body(send: Send, body: bytes) -> None:
+    """A large body in parts: the server waits for a slow reader to drain each, so such a
+    client holds one part of it in memory here, not the whole."""
+    if len(body) <= SEND_PART:
+        await send({"type": "http.response.body", "body": body})
+        return
+    for start in range(0, len(body), SEND_PART):
+        end = start + SEND_PART
+        part = body[start:end]
+        await send({"type": "http.response.body", "body": part, "more_body": end < len(body)})
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

@@ -76,7 +76,9 @@ class ObservedApp:
         self.app = app
         self.metrics = metrics
         self.max_concurrent = max_concurrent
-        self.in_flight = 0  # requests through `__call__` not yet answered
+        # Requests through `__call__` whose answer has not begun: being computed (one
+        # whose answer waits for a slow reader costs no work, and is not counted).
+        self.in_flight = 0
         self.refused_busy = 0  # 503s given for `max_concurrent`
         self._routes = routes
         self._route_of_path: dict[str, str] = {}
@@ -136,10 +138,14 @@ class ObservedApp:
         header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
         status = 500
 
+        computing = True
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, computing
             if message["type"] == "http.response.start":
                 status = message["status"]
+                computing = False
+                self.in_flight -= 1
                 # A new list: the edge's cached headers are shared by every answer.
                 message = {**message, "headers": [*message.get("headers", ()), header]}
             await send(message)
@@ -149,7 +155,8 @@ class ObservedApp:
         try:
             await self._checked(scope, receive, send_with_id)
         finally:
-            self.in_flight -= 1
+            if computing:
+                self.in_flight -= 1
             REQUEST_ID.reset(token)
             method = scope["method"] if scope["method"] in METHODS else "other"
             elapsed = time.perf_counter() - started

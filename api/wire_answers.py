@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.edge import MAX_ENTRIES, Answer, Edge
+from api.edge import MAX_ENTRIES, SEND_PART, Answer, Edge
 
 # Every request header an edge answer depends on (`Edge._key`, `Edge._answer`, and the
 # GraphQL key's content type): two requests alike in these get the same answer. A subset
@@ -80,7 +80,10 @@ class WireAnswers:
         if kept is not None:
             self.edge.hits += 1
             return kept
-        answer = self.edge.cached_answer(method, path, query_string, headers, scheme, body)
+        # A body too large to write at once is the ASGI path's: it sends it in parts.
+        answer = self.edge.cached_answer(
+            method, path, query_string, headers, scheme, body, max_body=SEND_PART
+        )
         if answer is None:
             return None
         wire = serialized(answer)

@@ -14,9 +14,11 @@ import orjson
 import pytest
 from sqlalchemy import Engine
 
+from api.app import create_app
 from api.connection_guard import DEFAULT_BODY_LIMIT, ServerLimits
 from api.fast_protocol import cache_hit_protocol
 from tests.api.test_fast_protocol import frozen_app, read_answers, snapshot_engine  # noqa: F401
+from tests.conftest import make_settings
 from tests.fakes.server import serve_in_thread
 
 LIMITS = ServerLimits(
@@ -298,3 +300,58 @@ def test_an_upgrade_is_answered_as_plain_http_then_closed(guarded: Any) -> None:
         assert headers["content-type"] == "application/json"
         assert orjson.loads(body)["data"]
         assert closed(connection)
+
+
+@pytest.fixture(scope="module")
+def one_at_a_time(snapshot_engine: Engine) -> Iterator[str]:  # noqa: F811
+    """The API computing one request at a time."""
+    settings = make_settings(database_url=str(snapshot_engine.url), max_concurrent_requests=1)
+    app = create_app(settings, snapshot_engine)
+    protocol = cache_hit_protocol(app, LIMITS)
+    with serve_in_thread(app, lifespan=True, protocol=protocol, ws="none") as url:
+        yield url.removeprefix("http://")
+
+
+def test_past_max_concurrent_requests_a_503_and_probes_still_answer(one_at_a_time: str) -> None:
+    with connect(one_at_a_time) as holder:
+        # A GraphQL POST whose chunked body never ends is computing (awaiting its body).
+        holder.sendall(
+            b"POST /graphql HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"
+        )
+        time.sleep(0.1)
+        with connect(one_at_a_time) as other:
+            other.sendall(b"GET /v1/proposals?state=closed HTTP/1.1\r\nHost: t\r\n\r\n")
+            status, headers, _ = answer_of(other)
+            assert status == 503
+            assert headers["retry-after"] == "1"
+            assert headers["content-type"] == "application/problem+json"
+            other.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert answer_of(other)[0] == 200
+        assert_problem(answer_of(holder), 408, "body")
+    with connect(one_at_a_time) as after:
+        after.sendall(b"GET /v1/proposals?state=closed HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert answer_of(after)[0] == 200
+
+
+def test_a_client_that_does_not_read_is_not_computing(one_at_a_time: str) -> None:
+    """Answers waiting for slow readers hold no place among the requests computed: with
+    room for one, many unread answers leave the next request its place."""
+    readers = []
+    host, port = one_at_a_time.split(":")
+    try:
+        for _ in range(4):
+            reader = socket.socket()
+            reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            reader.connect((host, int(port)))
+            readers.append(reader)
+            reader.sendall(
+                b"GET /openapi.json HTTP/1.1\r\nHost: t\r\nAccept-Encoding: identity\r\n\r\n" * 200
+            )
+        time.sleep(0.3)
+        with connect(one_at_a_time) as other:
+            other.sendall(b"GET /v1/proposals?state=all HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert answer_of(other)[0] == 200
+    finally:
+        for reader in readers:
+            reader.close()
