@@ -109,6 +109,7 @@ class GuardedProtocol(HttpToolsProtocol):
     stalled: ClassVar[dict[GuardedProtocol, None]]  # answers wait for the client to read
     _waiting: Waiting | None = None
     _timer: asyncio.TimerHandle | None = None
+    _deadline = 0.0  # loop time by which what is awaited must have come
     _got_bytes = False  # a byte of the awaited head came
     _url_size = 0
     _head_size = 0
@@ -259,18 +260,23 @@ class GuardedProtocol(HttpToolsProtocol):
 
     # waiting, and refusing
     def _await(self, waiting: Waiting, timeout: float) -> None:
-        self._cancel_timer()
+        """From now the client owes `waiting` within `timeout` seconds. One timer serves
+        every wait of the connection, re-armed only when it fires early (a timer per
+        request would cost as much as a quarter of a quick answer)."""
         self._waiting = waiting
+        self._deadline = self.loop.time() + timeout
         self._got_bytes = False
         self.idle.pop(self, None)
         self.awaiting_head.pop(self, None)
         if waiting is Waiting.HEAD:
             self.awaiting_head[self] = None
-        self._timer = self.loop.call_later(timeout, self._timed_out)
+        if self._timer is not None and self._timer.when() > self._deadline:
+            self._cancel_timer()  # armed for a longer wait than this one
+        if self._timer is None:
+            self._timer = self.loop.call_later(timeout, self._timed_out)
 
     def _settle(self) -> None:
         """Nothing more is awaited from the client for this request."""
-        self._cancel_timer()
         self._waiting = None
         self.awaiting_head.pop(self, None)
 
@@ -286,21 +292,17 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _timed_out(self) -> None:
         self._timer = None
-        if self.transport.is_closing():
+        if self._waiting is None or self.transport.is_closing():
             return
-        if self._waiting is Waiting.BODY:
-            self._refuse(
-                Refused(
-                    408, f"The request's body did not arrive within {self.limits.body_timeout:g} s."
-                )
-            )
+        left = self._deadline - self.loop.time()
+        if left > 0:  # a later wait than the one the timer was armed for
+            self._timer = self.loop.call_later(left, self._timed_out)
+        elif self._waiting is Waiting.BODY:
+            timeout = self.limits.body_timeout
+            self._refuse(Refused(408, f"The request's body did not arrive within {timeout:g} s."))
         elif self._got_bytes:
-            self._refuse(
-                Refused(
-                    408,
-                    f"The request's head did not arrive within {self.limits.header_timeout:g} s.",
-                )
-            )
+            timeout = self.limits.header_timeout
+            self._refuse(Refused(408, f"The request's head did not arrive within {timeout:g} s."))
         else:
             self.transport.close()
 
