@@ -442,7 +442,9 @@ class Edge:
             return None
         try:
             canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONDecodeError:
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+            # Not JSON, or JSON orjson reads (1,024 levels deep) but cannot write back
+            # (254 levels): the endpoint answers it, uncached.
             return None
         return (*self._key(True, path, query_string, headers, scheme), canonical)
 

@@ -3,8 +3,10 @@
 Every error carries `extensions.code`, in the convention most GraphQL clients know:
 `GRAPHQL_PARSE_FAILED` (not GraphQL), `GRAPHQL_VALIDATION_FAILED` (not valid against the
 schema or its limits), `BAD_USER_INPUT` (a value the argument or variable cannot take: our
-own checks add the argument's name), `INTERNAL_SERVER_ERROR` (ours, logged). graphql-core
-phrases its value errors in a few fixed ways, which `_BAD_VALUE` recognises.
+own checks add the argument's name), `INTERNAL_SERVER_ERROR` (ours, logged). The budgets
+(`api.graphql.budgets`) set their own: `QUERY_COST_EXCEEDED`, and `TIME_BUDGET_EXCEEDED`
+in the 503 the endpoint answers. graphql-core phrases its value errors in a few fixed
+ways, which `_BAD_VALUE` recognises.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ from alesco.queries import (
 )
 from alesco.settings import REPO_PATTERN
 from api.context import Context
+from api.graphql.budgets import CostBudget, DeadlineCheck, TimeBudgetExceeded
 from api.graphql.scalars import SCALAR_MAP
 from api.graphql.types import (
     KindFilterEnum,
@@ -213,7 +214,8 @@ class Query:
 
 # Public GraphQL needs bounds: depth (nested links could recurse proposal -> meeting ->
 # proposal ...), aliases (one request asking for the same field thousands of times) and
-# tokens (huge documents). Parsed and validated documents are cached by their text.
+# tokens (huge documents). Parsed and validated documents are cached by their text. What
+# the document may cost to answer, and how long it may run, are `api.graphql.budgets`.
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
@@ -226,10 +228,25 @@ class AlescoSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         for error in errors:
-            if error.original_error is not None and not isinstance(
-                error.original_error, GraphQLError
-            ):
+            if _failed_here(error):
                 logger.error("graphql.resolver_failed", exc_info=error.original_error)
+        stopped = sum(isinstance(error.original_error, TimeBudgetExceeded) for error in errors)
+        if stopped:
+            logger.info("graphql.stopped_at_deadline", extra={"fields": stopped})
+
+
+def _failed_here(error: GraphQLError) -> bool:
+    """Did our code fail, rather than the client's document or values? A resolver's failure
+    has the field's path. Before execution, a validation error is tied to document nodes,
+    and may carry the error of reading a literal (an integer of thousands of digits, a date
+    that is none); and fragments spread in a chain a few hundred long exhaust the recursion
+    of Strawberry's depth limiter."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError | TimeBudgetExceeded):
+        return False
+    if error.path is not None:
+        return True
+    return not error.nodes and not isinstance(original, RecursionError)
 
 
 schema = AlescoSchema(
@@ -241,5 +258,7 @@ schema = AlescoSchema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        CostBudget,
+        DeadlineCheck,
     ],
 )

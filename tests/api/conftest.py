@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -21,10 +22,15 @@ REPO = "AlmaLinux/ALESCo"
 
 @pytest.fixture
 async def client(engine) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(make_settings(sync_interval=300), engine, clock=lambda: NOW)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with client_for(engine) as client:
         yield client
+
+
+def client_for(engine, **settings: Any) -> httpx.AsyncClient:
+    """A client of the app over `engine`, as the `client` fixture's, with these settings
+    besides: `async with client_for(meetings, graphql_timeout=0.05) as client:`."""
+    app = create_app(make_settings(sync_interval=300, **settings), engine, clock=lambda: NOW)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 
 def record_run(engine, at, outcome=Outcome.SUCCESS, **fields) -> None:

@@ -1,10 +1,18 @@
-"""Public GraphQL is bounded: depth, aliases and tokens, each refused with a clear error."""
+"""Public GraphQL is bounded: depth, aliases, tokens and cost, each refused with a clear
+error."""
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
-from api.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+import pytest
+from graphql import get_introspection_query, parse
+
+from api.graphql.cost import operation_cost
+from api.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, schema
+from tests.api.conftest import client_for
+from tests.conftest import make_settings
 
 
 async def errors(client, query: str) -> list[str]:
@@ -101,3 +109,135 @@ async def test_several_operations_need_an_operation_name(client, meetings):
     named = await client.post("/graphql", json={"query": query, "operationName": "B"})
     assert named.status_code == 200
     assert set(named.json()["data"]) == {"status"}
+
+
+# The cost budget (api.graphql.cost): what a query may cost to answer, refused unrun.
+
+ROOT = Path(__file__).parent.parent.parent
+BUDGET = make_settings().graphql_max_cost
+
+
+def widget_query() -> str:
+    """The query api/static/widget.js sends, as its source spells it."""
+    source = (ROOT / "api" / "static" / "widget.js").read_text()
+    (spelled,) = re.findall(r"var QUERY =\s*((?:\"[^\"]*\"\s*\+?\s*)+);", source)
+    return "".join(re.findall(r"\"([^\"]*)\"", spelled))
+
+
+def readme_queries() -> list[str]:
+    """The GraphQL queries of the README's curl examples."""
+    readme = (ROOT / "README.md").read_text()
+    posted = re.findall(r"\"query\": \"([^\"]+)\"", readme)
+    got = re.findall(r"--data-urlencode 'query=([^']+)'", readme)
+    assert posted
+    assert got
+    return posted + got
+
+
+def cost(query: str, variables: dict[str, object] | None = None) -> int:
+    spent = operation_cost(schema._schema, parse(query), None, variables)
+    assert spent is not None
+    return spent
+
+
+async def test_the_widget_and_readme_queries_cost_a_fraction_of_the_budget(client, meetings):
+    for query in [widget_query(), *readme_queries()]:
+        assert cost(query) < BUDGET / 4, query
+        response = await client.post("/graphql", json={"query": query})
+        assert "errors" not in response.json(), query
+
+
+def aliased(selection: str, count: int = MAX_ALIASES) -> str:
+    return " ".join(f"a{i}: {selection}" for i in range(count))
+
+
+NESTED = "proposalsDiscussed { discussedIn { proposalsDiscussed { discussedIn { id } } } }"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(f"{{ {aliased(f'meetings(first: 100) {{ {NESTED} }}')} }}", id="the-issue's"),
+        pytest.param(f"{{ meetings(first: 100) {{ {NESTED} }} }}", id="one-of-its-aliases"),
+        pytest.param(
+            f"{{ {aliased('meetings(first: 100) { ...M }')} }} "
+            f"fragment M on Meeting {{ {NESTED} }}",
+            id="fragments",
+        ),
+        pytest.param(
+            "{ ... on Query { "
+            + aliased(f"meetings(first: 100) {{ ... on Meeting {{ {NESTED} }} }}")
+            + " } }",
+            id="inline-fragments",
+        ),
+        pytest.param(
+            "{ "
+            + aliased(
+                "proposals(first: 100) { edges { node { discussedIn { attendees { name } } } } }"
+            )
+            + " }",
+            id="proposals-meetings-attendees",
+        ),
+    ],
+)
+async def test_a_query_over_budget_is_refused_unrun(client, meetings, query):
+    # Unaliased, and refused if it ran (first: 0): its error would show that it ran.
+    query = query.replace("{", "{ proposals(first: 0) { totalCount } ", 1)
+    response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 200  # as for the other limits: request errors in the body
+    body = response.json()
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"] == {
+        "code": "QUERY_COST_EXCEEDED",
+        "cost": cost(query),
+        "budget": BUDGET,
+    }
+    assert cost(query) > BUDGET
+    assert f"{cost(query)}" in error["message"]
+    assert f"{BUDGET}" in error["message"]
+
+
+async def test_the_cost_follows_the_variables(client, meetings):
+    query = (
+        "query($n: Int!) { meetings(first: $n) "
+        "{ proposalsDiscussed { discussedIn { proposalsDiscussed { number } } } } }"
+    )
+    within, over = cost(query, {"n": 9}), cost(query, {"n": 10})
+    assert within <= BUDGET < over
+    allowed = await client.post("/graphql", json={"query": query, "variables": {"n": 9}})
+    assert "errors" not in allowed.json()
+    refused = await client.post("/graphql", json={"query": query, "variables": {"n": 10}})
+    assert refused.json()["errors"][0]["extensions"]["cost"] == over
+    by_default = query.replace("$n: Int!", "$n: Int! = 10")
+    refused = await client.post("/graphql", json={"query": by_default})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "QUERY_COST_EXCEEDED"
+
+
+def introspections(count: int) -> str:
+    """GraphiQL's introspection query with its `__schema` selection `count` times."""
+    operation, fragments = get_introspection_query(descriptions=True).split("\n}\n", 1)
+    selection = operation.split("{", 1)[1].strip()
+    return f"query IntrospectionQuery {{ {aliased(selection, count)} }}\n{fragments}"
+
+
+async def test_introspection_is_usable_but_no_amplifier(client, meetings):
+    graphiql = await client.post("/graphql", json={"query": introspections(1)})
+    assert "errors" not in graphiql.json()
+    assert graphiql.json()["data"]["a0"]["queryType"] == {"name": "Query", "kind": "OBJECT"}
+    for copies in (8, MAX_ALIASES):
+        refused = await client.post("/graphql", json={"query": introspections(copies)})
+        (error,) = refused.json()["errors"]
+        assert error["extensions"]["code"] == "QUERY_COST_EXCEEDED", copies
+
+
+async def test_the_budget_is_the_settings(meetings):
+    query = readme_queries()[0]
+    async with client_for(meetings, graphql_max_cost=100) as client:
+        response = await client.post("/graphql", json={"query": query})
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {
+        "code": "QUERY_COST_EXCEEDED",
+        "cost": cost(query),
+        "budget": 100,
+    }

@@ -1,0 +1,104 @@
+"""What one GraphQL operation may spend: a static cost, checked before it runs, and time,
+checked while it runs.
+
+The cost check is a SchemaExtension's `on_execute`, not a validation rule
+(`AddValidationRules`): a rule sees no variables, and `first: $n` is the most natural way to
+ask for a large page; and the validation cache keys by document text, so a rule's verdict
+would be shared by every variable set. `on_execute` runs after parsing and validation
+(both cached) with the variables and the request at hand; setting the execution result
+there skips execution, as Strawberry documents for rejecting an operation.
+
+The time check is a `resolve` hook: every field resolved past the deadline raises
+`TimeBudgetExceeded`, so an execution whose client was already answered
+(`api.graphql.worker`) stops within one field. Raised in a non-null field, the error
+propagates to the root and ends the execution at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError, GraphQLResolveInfo
+from strawberry.extensions import SchemaExtension
+
+from api.context import settings_of
+from api.graphql.cost import operation_cost
+
+DEADLINE = "deadline"  # the key of the request's Deadline in the GraphQL context
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the execution must end (`time.monotonic()`), and the budget that set it."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def starting_now(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+
+class TimeBudgetExceeded(Exception):
+    """An execution ran past its deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"The query ran past its time budget of {seconds:g} s")
+        self.seconds = seconds
+
+
+def cost_exceeded(cost: int, budget: int) -> GraphQLError:
+    return GraphQLError(
+        f"The query's cost is {cost}, over the budget of {budget}: every list multiplies "
+        "the cost of what it selects (first, or the estimate of its size), so ask for "
+        "smaller pages, fewer nested lists or fewer aliases.",
+        extensions={"code": "QUERY_COST_EXCEEDED", "cost": cost, "budget": budget},
+    )
+
+
+class CostBudget(SchemaExtension):
+    """Refuses, unrun, an operation whose static cost (`api.graphql.cost`) is over
+    `Settings.graphql_max_cost`."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is not None and execution.result is None:
+            budget = settings_of(execution.context["request"]).graphql_max_cost
+            cost = operation_cost(
+                execution.schema._schema,
+                document,
+                execution.operation_name,
+                execution.variables,
+            )
+            if cost is not None and cost > budget:
+                execution.result = ExecutionResult(data=None, errors=[cost_exceeded(cost, budget)])
+        yield
+
+
+class DeadlineCheck(SchemaExtension):
+    """Ends an execution that has run past the request's `Deadline`."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Any],
+        *args: str,
+        **kwargs: Any,
+    ) -> Any:
+        deadline: Deadline = info.context[DEADLINE]
+        if time.monotonic() > deadline.at:
+            raise TimeBudgetExceeded(deadline.seconds)
+        return _next(root, info, *args, **kwargs)
+
+
+def stopped_by_deadline(errors: list[GraphQLError]) -> bool:
+    """Did the execution end at its deadline (its result is then discarded)?"""
+    return any(isinstance(error.original_error, TimeBudgetExceeded) for error in errors)
