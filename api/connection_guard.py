@@ -32,7 +32,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn._types import ASGI3Application
+from uvicorn.protocols.http.httptools_impl import (
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
 
 from alesco.settings import Settings
 from api.refusals import problem_body, problem_head
@@ -117,6 +122,8 @@ class GuardedProtocol(HttpToolsProtocol):
     _body_limit = DEFAULT_BODY_LIMIT
     _refusal: Refused | None = None  # raised inside a parser callback, answered after
     _held_input = b""  # read but not parsed: too many requests wait already
+    _head_fed = 0  # bytes given to uvicorn's parser since the awaited head began
+    _running: RequestResponseCycle | None = None  # the request being answered
     _defaults: object = None  # uvicorn's default headers (`Date`) last serialized
     _defaults_head = b""
 
@@ -127,6 +134,12 @@ class GuardedProtocol(HttpToolsProtocol):
             self._make_room()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        # uvicorn tells only the newest request's cycle; the one being answered while
+        # others queued would write to the closed transport (an error, logged).
+        for cycle in (self._running, *(queued for queued, _ in self.pipeline)):
+            if cycle is not None and not cycle.response_complete:
+                cycle.disconnected = True
+                cycle.message_event.set()
         self._cancel_timer()
         self.awaiting_head.pop(self, None)
         self.idle.pop(self, None)
@@ -150,8 +163,22 @@ class GuardedProtocol(HttpToolsProtocol):
                 self.flow.pause_reading()
                 return
             chunk, data = data[:PARSE_SLICE], data[PARSE_SLICE:]
+            if self._waiting is Waiting.HEAD:
+                # httptools keeps an unfinished header to itself until it ends: count what
+                # goes in, or one endless header would be read whole before `on_header`.
+                self._head_fed += len(chunk)
+                if self._head_fed > self._head_budget:
+                    limit = self.limits.max_header_bytes
+                    self._refuse(Refused(431, f"The request's head is over {limit} bytes."))
+                    return
             if not self._feed(chunk):
                 return
+
+    @property
+    def _head_budget(self) -> int:
+        """Bytes a head within the limits can take, framing and a parse slice of the next
+        request included."""
+        return self.limits.max_request_line + self.limits.max_header_bytes + 2 * PARSE_SLICE
 
     def _feed(self, data: bytes) -> bool:
         """uvicorn's `data_received`, answering what it cannot parse with a problem and
@@ -185,6 +212,10 @@ class GuardedProtocol(HttpToolsProtocol):
     def resume_writing(self) -> None:
         super().resume_writing()
         self.stalled.pop(self, None)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
+        self._running = cycle
+        super()._start_asgi_task(cycle, app)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # starts the next queued request, resumes reading
@@ -266,6 +297,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._waiting = waiting
         self._deadline = self.loop.time() + timeout
         self._got_bytes = False
+        self._head_fed = 0
         self.idle.pop(self, None)
         self.awaiting_head.pop(self, None)
         if waiting is Waiting.HEAD:

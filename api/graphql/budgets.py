@@ -1,12 +1,13 @@
 """What one GraphQL operation may spend: a static cost, checked before it runs, and time,
 checked while it runs.
 
-The cost check is a SchemaExtension's `on_execute`, not a validation rule
-(`AddValidationRules`): a rule sees no variables, and `first: $n` is the most natural way to
-ask for a large page; and the validation cache keys by document text, so a rule's verdict
-would be shared by every variable set. `on_execute` runs after parsing and validation
-(both cached) with the variables and the request at hand; setting the execution result
-there skips execution, as Strawberry documents for rejecting an operation.
+The cost check is a SchemaExtension's `on_validate`, before validation, not a validation
+rule (`AddValidationRules`): a rule sees no variables, and `first: $n` is the most natural
+way to ask for a large page; a rule's verdict would be cached by document text, shared by
+every variable set; and validating a large document (graphql-core's rules walk it many
+times over) is what a refusal costs most: an over-budget document is refused unvalidated.
+`api.graphql.cost` walks any parsed document safely (unknown fields count 1, a fragment
+cycle nothing), so it need not wait for validation's verdict.
 
 The time check is a `resolve` hook: every field resolved past the deadline raises
 `TimeBudgetExceeded`, so an execution whose client was already answered
@@ -21,11 +22,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError, GraphQLResolveInfo, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from api.context import settings_of
-from api.graphql.cost import operation_cost
+from api.graphql.cost import MAX_REPORTED_COST, operation_cost
 
 DEADLINE = "deadline"  # the key of the request's Deadline in the GraphQL context
 
@@ -62,23 +64,44 @@ def cost_exceeded(cost: int, budget: int) -> GraphQLError:
     )
 
 
+class SeveralOperations(CannotGetOperationTypeError):
+    """The GraphQL spec's GetOperation(): several operations and no `operationName` is a
+    request error (Strawberry would quietly run the first); answered as a 400 problem."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def as_http_error_reason(self) -> str:
+        return "The query holds several operations: name one in operationName."
+
+
 class CostBudget(SchemaExtension):
     """Refuses, unrun, an operation whose static cost (`api.graphql.cost`) is over
     `Settings.graphql_max_cost`."""
 
-    def on_execute(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
-        if document is not None and execution.result is None:
+        if document is not None and execution._provided_operation_name is None:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                raise SeveralOperations
+        if document is not None and execution.pre_execution_errors is None:
             budget = settings_of(execution.context["request"]).graphql_max_cost
-            cost = operation_cost(
-                execution.schema._schema,
-                document,
-                execution.operation_name,
-                execution.variables,
-            )
+            try:
+                cost = operation_cost(
+                    execution.schema._schema,
+                    document,
+                    execution.operation_name,
+                    execution.variables,
+                )
+            except RecursionError:  # nested past what a walk can count: over any budget
+                cost = MAX_REPORTED_COST
             if cost is not None and cost > budget:
-                execution.result = ExecutionResult(data=None, errors=[cost_exceeded(cost, budget)])
+                # Set before validation runs, it stands for validation's verdict: Strawberry
+                # then skips validating (the costliest step for a large document) and
+                # answers this error, unrun.
+                execution.pre_execution_errors = [cost_exceeded(cost, budget)]
         yield
 
 

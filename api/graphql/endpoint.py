@@ -18,7 +18,6 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -35,8 +34,7 @@ from strawberry.types.graphql import OperationType
 from api.context import context_of, settings_of
 from api.graphql.budgets import DEADLINE, Deadline, TimeBudgetExceeded, stopped_by_deadline
 from api.graphql.errors import formatted_errors
-from api.graphql.schema import MAX_TOKENS
-from api.graphql.worker import run_in_worker
+from api.graphql.worker import SMALL_DOCUMENT, run_in_worker
 from api.negotiation import accepted_format
 from api.problems import problem_response
 
@@ -111,22 +109,11 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """The GraphQL spec's GetOperation(): several operations and no `operationName` is
-        a request error (Strawberry would quietly run the first)."""
+        """Strawberry's, with `operationName` a string or null (else a 400)."""
         data = await super().parse_http_body(request)
         for request_data in data if isinstance(data, list) else [data]:
             if not isinstance(request_data.operation_name, str | None):
                 raise HTTPException(400, "The operationName must be a string or null.")
-        if isinstance(data, GraphQLRequestData) and data.query and data.operation_name is None:
-            try:
-                document = parse(data.query, max_tokens=MAX_TOKENS)
-            except GraphQLError:
-                return data  # answered as a syntax error, in GraphQL's own terms
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if len(operations) > 1:
-                raise HTTPException(
-                    400, "The query holds several operations: name one in operationName."
-                )
         return data
 
     async def execute_single(
@@ -141,7 +128,8 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
         """Strawberry's, in a worker thread within the request's deadline."""
         deadline: Deadline = context[DEADLINE]
         job = functools.partial(self._execute, request_data, context, request_adapter.method)
-        result = await run_in_worker(job, deadline)
+        small = len(request_data.query or "") <= SMALL_DOCUMENT
+        result = await run_in_worker(job, deadline, small)
         if result.errors and stopped_by_deadline(result.errors):
             raise TimeBudgetExceeded(deadline.seconds)  # it ended just before the loop saw it
         return result

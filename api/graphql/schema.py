@@ -19,7 +19,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
@@ -214,8 +213,11 @@ class Query:
 
 # Public GraphQL needs bounds: depth (nested links could recurse proposal -> meeting ->
 # proposal ...), aliases (one request asking for the same field thousands of times) and
-# tokens (huge documents). Parsed and validated documents are cached by their text. What
-# the document may cost to answer, and how long it may run, are `api.graphql.budgets`.
+# tokens (huge documents). What the document may cost to answer, and how long it may run,
+# are `api.graphql.budgets`. Answers to the same request are the edge cache's to repeat,
+# so few parsed documents are kept (for the same query with other variables), and no
+# validation verdicts: kept, strangers' distinct documents would fill memory with syntax
+# trees that the garbage collector walks, holding the event loop.
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
@@ -256,8 +258,7 @@ schema = AlescoSchema(
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: ParserCache(maxsize=32),
         CostBudget,
         DeadlineCheck,
     ],
