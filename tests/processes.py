@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -37,11 +38,29 @@ def alesco(*arguments: str, env: dict[str, str], cwd: Path) -> subprocess.Comple
     )
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running `alesco serve`: where it answers, its process and its log file."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
 @contextmanager
 def serving(
     *arguments: str, env: dict[str, str], cwd: Path, log_level: str = "info"
 ) -> Iterator[str]:
     """`alesco serve` on a free port until the block ends; its output goes to a log file."""
+    with serving_process(*arguments, env=env, cwd=cwd, log_level=log_level) as served:
+        yield served.base
+
+
+@contextmanager
+def serving_process(
+    *arguments: str, env: dict[str, str], cwd: Path, log_level: str = "info"
+) -> Iterator[Served]:
+    """`serving`, telling also the process (its PID, for memory) and the log file."""
     port = free_port()
     log = cwd / f"serve-{port}.log"
     with log.open("w") as output:
@@ -78,7 +97,7 @@ def serving(
                     f"serve not ready within {READY_TIMEOUT_SECONDS} s: {log.read_text()}"
                 )
             time.sleep(0.1)
-        yield base
+        yield Served(base, process, log)
     finally:
         process.terminate()
         process.wait(timeout=10)
