@@ -17,7 +17,6 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -215,9 +214,9 @@ class Query:
 # proposal ...), aliases (one request asking for the same field thousands of times) and
 # tokens (huge documents). What the document may cost to answer, and how long it may run,
 # are `api.graphql.budgets`. Answers to the same request are the edge cache's to repeat,
-# so few parsed documents are kept (for the same query with other variables), and no
-# validation verdicts: kept, strangers' distinct documents would fill memory with syntax
-# trees that the garbage collector walks, holding the event loop.
+# so no parsed documents or validation verdicts are kept: strangers' distinct documents
+# filled those caches with syntax trees that the collector kept walking, which held the
+# event loop for 100s of ms under a stream of them (`api.graphql.worker`).
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
@@ -258,7 +257,6 @@ schema = AlescoSchema(
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=32),
         CostBudget,
         DeadlineCheck,
     ],

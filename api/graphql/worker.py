@@ -1,19 +1,18 @@
-"""GraphQL executions run off the event loop, one at a time, paced, within their time budget.
+"""GraphQL executions run off the event loop, one at a time, small documents first, within
+their time budget.
 
 The resolvers are synchronous and CPU-bound (they read the in-memory read model), so an
 execution run on the event loop holds it, and `/healthz` and every cache hit with it, for
-as long as it runs. Each runs instead in the one worker thread of the process. One, and
-paced, because the event loop's thread must win the GIL back from it: a busy thread hands
-the GIL over only every switch interval (0.5 ms under `alesco serve`), and the event loop
-needs it at every turn. Measured with six clients sending 30-alias queries back to back,
-another client's cache hits took p99 88 ms with the worker busy half the time, 7 ms at a
-quarter, 3 ms at a tenth. So each lane of work may take `BUSY_SHARE` of the time when
-jobs come back to back, after a burst of `BURST_SECONDS` (a token bucket: a dashboard's
-few queries run at once; a stream of expensive ones is paced, the GIL free meanwhile).
+as long as it runs. Each runs instead in the one worker thread of the process: one,
+because the event loop's thread must win the GIL back from it (a busy thread hands it over
+every switch interval), and each more busy thread is one more contender. Measured with six
+clients sending 30-alias documents back to back, another client's cache hits kept p99
+5-13 ms (they took 160-650 ms with two threads and Strawberry's parser cache, whose
+cached syntax trees the collector kept walking).
 
-Two lanes, so that a stream of large documents (the costly ones to parse, where attacks
-live) does not hold up the small queries of ordinary clients (the widget's is 300 bytes):
-a job in the small lane runs first whenever that lane has credit.
+Jobs wait in two lanes: documents up to `SMALL_DOCUMENT` characters (the widget's is 300)
+run before larger ones, where fan-out attacks live, so ordinary clients do not queue
+behind a stream of them. The wait counts against the time budget.
 
 The loop awaits an execution until its deadline: then the client is answered at once
 (`TimeBudgetExceeded`), a job still queued never starts, and a running one, whose result
@@ -24,37 +23,19 @@ variables, such as the request id that log lines carry, are copied into the thre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import heapq
 import itertools
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from api.graphql.budgets import Deadline, TimeBudgetExceeded
 
-BUSY_SHARE = 0.15  # per lane: both together, 0.3
-BURST_SECONDS = 0.05
 SMALL_DOCUMENT = 2048  # characters of query text: the small lane's
 T = TypeVar("T")
-
-
-@dataclass
-class Lane:
-    """A token bucket of seconds of work (`BUSY_SHARE`, `BURST_SECONDS`)."""
-
-    credit: float = BURST_SECONDS
-    at: float = 0.0  # `time.monotonic()` when `credit` was last brought up to date
-
-    def refill(self, now: float) -> None:
-        self.credit = min(BURST_SECONDS, self.credit + (now - self.at) * BUSY_SHARE)
-        self.at = now
-
-    def ready_in(self) -> float:
-        """Seconds until the lane may work again (0: now)."""
-        return max(0.0, -self.credit / BUSY_SHARE)
 
 
 @dataclass(order=True)
@@ -65,12 +46,11 @@ class Job:
     wanted: Callable[[], bool] = field(compare=False)  # False once nobody awaits it
 
 
-class PacedWorker:
-    """One thread running jobs from two lanes, each lane paced by its own `Lane`."""
+class Worker:
+    """One thread running jobs, small documents' first, then in order of arrival."""
 
     def __init__(self) -> None:
         self._jobs: list[Job] = []
-        self._lanes = (Lane(), Lane())
         self._sequence = itertools.count()
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -84,34 +64,20 @@ class PacedWorker:
             self._changed.notify()
 
     def _next(self) -> Job:
-        """The first job of a lane with credit, waiting (the GIL free) until there is one."""
         with self._changed:
             while True:
-                now = time.monotonic()
-                for lane in self._lanes:
-                    lane.refill(now)
-                self._jobs = [job for job in self._jobs if job.wanted()]
-                heapq.heapify(self._jobs)
-                ready = [job for job in self._jobs if self._lanes[job.lane].ready_in() == 0]
-                if ready:
-                    job = min(ready)
-                    self._jobs.remove(job)
-                    heapq.heapify(self._jobs)
-                    return job
-                waits = [self._lanes[job.lane].ready_in() for job in self._jobs]
-                self._changed.wait(min(waits, default=None))
+                while self._jobs:
+                    job = heapq.heappop(self._jobs)
+                    if job.wanted():
+                        return job
+                self._changed.wait()
 
     def _work(self) -> None:
         while True:
-            job = self._next()
-            started = time.thread_time()
-            try:
-                job.run()
-            finally:
-                self._lanes[job.lane].credit -= time.thread_time() - started
+            self._next().run()
 
 
-_worker = PacedWorker()  # one per process, as the GIL is
+_worker = Worker()  # one per process, as the GIL is
 
 
 async def run_in_worker(job: Callable[[], T], deadline: Deadline, small: bool = True) -> T:
@@ -123,11 +89,12 @@ async def run_in_worker(job: Callable[[], T], deadline: Deadline, small: bool = 
 
     def run() -> None:
         try:
-            result = context.run(job)
-        except BaseException as error:  # handed to the awaiting request, whatever it is
-            loop.call_soon_threadsafe(_settle, future, None, error)
-        else:
-            loop.call_soon_threadsafe(_settle, future, result, None)
+            outcome: tuple[Any, BaseException | None] = (context.run(job), None)
+        except Exception as error:  # handed to the awaiting request, whatever it is
+            outcome = (None, error)
+        # The loop may be gone (a server stopped, a test's loop closed): nobody awaits.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, future, *outcome)
 
     _worker.submit(0 if small else 1, run, lambda: not future.done())
     try:

@@ -125,7 +125,7 @@ def refused(answer: Answer, request_line: int) -> bool:
     if answer.status == 503:
         shed = "TIME_BUDGET_EXCEEDED" in error_codes(answer)
         return shed and answer.header("retry-after") is not None
-    return answer.status == 414 and request_line > 8192 and answer.is_problem()
+    return answer.status == 414 and request_line > 8192 and answer.is_problem
 
 
 async def keep_asking(port: int, index: int, run: Attack, stop_at: float) -> None:
