@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -74,7 +73,8 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     engine = _prepare_database(settings)
     if installed := install_snapshot(engine, utc_now()):
         logger.info("snapshot.serving", extra={"sources": [source.value for source in installed]})
-    app = create_app(settings, engine)
+    # Long-lived objects are kept out of the collector's full passes (`ModelHolder`).
+    app = create_app(settings, engine, freeze_gc=True)
     # No access log (it halves throughput), no Server header (nothing to advertise), cache
     # hits answered in the protocol (api.fast_protocol) under the server's limits
     # (api.connection_guard), no WebSocket (an Upgrade is answered as plain HTTP), and
@@ -98,11 +98,6 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     sys.setswitchinterval(0.0005)
 
     async def main() -> None:
-        # What is loaded by now (modules, the schema, the app) lives as long as the
-        # process: kept out of the collector's full passes, which would walk it all
-        # (~0.1 s, holding the GIL and so the event loop) whenever requests allocate much.
-        gc.collect()
-        gc.freeze()
         worker = asyncio.create_task(run_forever(settings, engine)) if ingest else None
         try:
             await server.serve()

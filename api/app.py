@@ -32,7 +32,10 @@ from api.routes.widget import widget_js, widget_page
 
 
 def create_app(
-    settings: Settings, engine: Engine, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    engine: Engine,
+    clock: Callable[[], datetime] = utc_now,
+    freeze_gc: bool = False,
 ) -> ObservedApp:
     """The API behind its edge cache (`api.edge`), behind request ids and metrics
     (`api.observability`)."""
@@ -58,7 +61,7 @@ def create_app(
     ]
     if settings.webhook_secret is not None:
         routes.append(Route("/webhooks/github", github_webhook, methods=["POST"]))
-    holder = ModelHolder(engine, settings, clock)
+    holder = ModelHolder(engine, settings, clock, freeze_gc=freeze_gc)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -168,25 +168,28 @@ class CacheHitProtocol(GuardedProtocol):
         self._quick = WholeRequest(self.limits)
         super().connection_made(transport)
 
+    def _answered_at_once(self, data: bytes) -> bool:
+        """The same bytes parse the same way: a request seen before, arriving between
+        requests, skips the quick parser (which stays between requests) and the guard's
+        bookkeeping of a request's head."""
+        if self._held or not self._idle():
+            return False
+        remembered = self.parsed_before.get(data)
+        return remembered is not None and self._answered(remembered)
+
     def _parse(self, data: bytes) -> None:
         if self._held or self._idle():
-            # The same bytes parse the same way: a request seen before, arriving between
-            # requests, skips the quick parser (which stays between requests).
-            remembered = None if self._held else self.parsed_before.get(data)
-            if remembered is not None:
-                if self._answered(remembered):
-                    return
-            else:
-                data, self._held = self._held + data, b""
-                kept = self._read_quickly(data)
-                if kept is Reading.PARTIAL:
-                    self._held = data
-                    self._unset_keepalive_if_required()  # as uvicorn does on any data
-                    return
-                parsed = self._quick.parsed() if kept is Reading.WHOLE else None
-                if parsed is not None and self._answered(parsed):
-                    self._remember(data, parsed)
-                    return
+            data, self._held = self._held + data, b""
+            kept = self._read_quickly(data)
+            if kept is Reading.PARTIAL:
+                self._held = data
+                self._unset_keepalive_if_required()  # as uvicorn does on any data
+                return
+            parsed = self._quick.parsed() if kept is Reading.WHOLE else None
+            if parsed is not None and self._answered(parsed):
+                self._settle()
+                self._remember(data, parsed)
+                return
         super()._parse(data)
 
     def _remember(self, data: bytes, parsed: ParsedRequest) -> None:
@@ -263,7 +266,6 @@ class CacheHitProtocol(GuardedProtocol):
             head += b"connection: close\r\n"
         self.transport.write(self._serialized(answer.status, head, answer.body))
         self.server_state.total_requests += 1
-        self._settle()
         self._become_idle()
         if request.keep_alive:
             self._last_quick_answer = self.loop.time()
