@@ -81,10 +81,11 @@ GRAPHQL_QUERY = [
     {
         "name": "query",
         "in": "query",
-        "required": False,
+        "required": True,
         "schema": {"type": "string", "minLength": 1},
-        "description": "The GraphQL document (queries only; see schema.graphql); "
-        "without one, GraphiQL, a page to write queries in",
+        "description": "The GraphQL document (queries only; see schema.graphql). Without "
+        "one, a client whose Accept prefers HTML (a browser) gets GraphiQL, a page to write "
+        "queries in; any other gets a 400 problem",
     },
     {
         "name": "variables",

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from api.graphql.budgets import Deadline, TimeBudgetExceeded
 
-SMALL_DOCUMENT = 2048  # characters of query text: the small lane's
+SMALL_DOCUMENT = 1024  # characters of query text: the small lane's
 T = TypeVar("T")
 
 
