@@ -42,7 +42,8 @@ from uvicorn.protocols.http.httptools_impl import (
 )
 
 from alesco.settings import Settings
-from api.refusals import problem_body, problem_head
+from api.problems import problem_bytes
+from api.refusals import problem_head
 
 # A request head is parsed in slices of this many bytes while requests queue on the
 # connection, so one read of pipelined requests queues at most a slice's worth.
@@ -367,7 +368,7 @@ class GuardedProtocol(HttpToolsProtocol):
             if cycle.response_started:
                 self.transport.close()
                 return
-        body = problem_body(refusal.status, refusal.detail)
+        body = problem_bytes(refusal.status, refusal.detail)
         head = problem_head(body, refusal.headers)
         self.transport.write(self._serialized(refusal.status, head, body))
         self.transport.close()

@@ -33,7 +33,10 @@ TITLES = {
     401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     413: "Content Too Large",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -63,6 +66,22 @@ class NotFound(AlescoError):
     reason = "not_found"
 
 
+def problem_bytes(
+    status: int, detail: str, instance: str | None = None, extra: dict[str, Any] | None = None
+) -> bytes:
+    """The problem document, as every error answer of the API writes it (`api.refusals`
+    too, before any route runs); `instance` left out when None or too long."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None and len(instance) <= MAX_INSTANCE_LENGTH:
+        body["instance"] = instance
+    return dumps({**body, **(extra or {})}, option=orjson.OPT_INDENT_2) + b"\n"
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -71,17 +90,8 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The problem+json answer; never fails, whatever strings `detail` and `extra` hold."""
-    path = request.url.path
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-        **({"instance": path} if len(path) <= MAX_INSTANCE_LENGTH else {}),
-        **(extra or {}),
-    }
     return Response(
-        dumps(body, option=orjson.OPT_INDENT_2) + b"\n",
+        problem_bytes(status, detail, request.url.path, extra),
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=headers,

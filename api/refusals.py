@@ -1,39 +1,17 @@
 """Problem answers given before any route runs: by the server's limits (`api.connection_guard`)
 and the outer ASGI layer (`api.observability`).
 
-Same RFC 9457 shape as `api.problems`, built as bytes because some are written straight to
-the socket (a request too big to parse has no ASGI scope). Never cached (`no-store`).
+The document of `api.problems.problem_bytes`, with its headers as bytes: some are written
+straight to the socket (a request too big to parse has no ASGI scope). Never cached.
 """
 
 from __future__ import annotations
 
-import orjson
 from starlette.types import Send
 
-from alesco.safe_json import dumps
+from api.problems import problem_bytes
 
-TITLES = {
-    400: "Bad Request",
-    408: "Request Timeout",
-    413: "Content Too Large",
-    414: "URI Too Long",
-    431: "Request Header Fields Too Large",
-    503: "Service Unavailable",
-}
 CORS_HEADERS = ((b"access-control-allow-origin", b"*"),)
-MAX_INSTANCE_LENGTH = 2048  # longer paths are not repeated back (as in `api.problems`)
-
-
-def problem_body(status: int, detail: str, instance: str | None = None) -> bytes:
-    problem: dict[str, object] = {
-        "type": "about:blank",
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if instance is not None and len(instance) <= MAX_INSTANCE_LENGTH:
-        problem["instance"] = instance
-    return dumps(problem, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def problem_headers(
@@ -62,7 +40,7 @@ async def send_problem(
     extra: tuple[tuple[bytes, bytes], ...] = (),
     head_only: bool = False,
 ) -> None:
-    body = problem_body(status, detail, instance)
+    body = problem_bytes(status, detail, instance)
     headers = problem_headers(body, extra)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head_only else body})
