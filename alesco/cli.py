@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from alesco.db import create_db_engine, describe_database
+from alesco.database.db import create_db_engine, describe_database
+from alesco.database.migrate import upgrade
 from alesco.logs import configure_logging
-from alesco.migrate import upgrade
 from alesco.settings import Settings
-from alesco.sync_runs import Outcome, Source
+from alesco.storage.sync_runs import Outcome, Source
 from alesco.timestamps import utc_now
 
 logger = logging.getLogger("alesco")
@@ -64,10 +64,10 @@ def _prepare_database(settings: Settings) -> Engine:
 def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     import uvicorn
 
-    from alesco.snapshot import install_snapshot
+    from alesco.storage.snapshot import install_snapshot
     from api.app import create_app
-    from api.connection_guard import ServerLimits
-    from api.fast_protocol import cache_hit_protocol
+    from api.edge.connection_guard import ServerLimits
+    from api.edge.fast_protocol import cache_hit_protocol
     from ingest.worker import run_forever
 
     engine = _prepare_database(settings)
@@ -76,8 +76,8 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     # Long-lived objects are kept out of the collector's full passes (`ModelHolder`).
     app = create_app(settings, engine, freeze_gc=True)
     # No access log (it halves throughput), no Server header (nothing to advertise), cache
-    # hits answered in the protocol (api.fast_protocol) under the server's limits
-    # (api.connection_guard), no WebSocket (an Upgrade is answered as plain HTTP), and
+    # hits answered in the protocol (api.edge.fast_protocol) under the server's limits
+    # (api.edge.connection_guard), no WebSocket (an Upgrade is answered as plain HTTP), and
     # uvicorn's own choice of loop (uvloop when present).
     config = uvicorn.Config(
         app,

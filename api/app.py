@@ -12,13 +12,13 @@ from starlette.routing import Route
 
 from alesco.settings import Settings
 from alesco.timestamps import utc_now
-from api.edge import Edge
+from api.edge.cache import Edge
+from api.edge.observability import ObservedApp
+from api.formats.problems import EXCEPTION_HANDLERS
 from api.graphql.endpoint import AlescoGraphQL
 from api.graphql.schema import schema
 from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
-from api.observability import ObservedApp
-from api.problems import EXCEPTION_HANDLERS
 from api.routes.docs import docs, openapi_json
 from api.routes.health import healthz, readyz
 from api.routes.index import index
@@ -37,8 +37,8 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     freeze_gc: bool = False,
 ) -> ObservedApp:
-    """The API behind its edge cache (`api.edge`), behind request ids and metrics
-    (`api.observability`)."""
+    """The API behind its edge cache (`api.edge.cache`), behind request ids and metrics
+    (`api.edge.observability`)."""
     routes = [
         Route("/", index, methods=["GET"]),
         Route("/v1/proposals", proposals_list, methods=["GET"]),

@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import Engine
 from starlette.requests import HTTPConnection
 
-from alesco.committee import Committee
-from alesco.read_model import ReadModel
+from alesco.domain.committee import Committee
+from alesco.read.read_model import ReadModel
+from alesco.read.status import ServiceStatus
 from alesco.settings import Settings
-from alesco.status import ServiceStatus
 from api.model_holder import ModelHolder
 
 

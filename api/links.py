@@ -1,6 +1,6 @@
 """Absolute links in answers: from `ALESCO_PUBLIC_URL` when set, else from the request.
 
-Answers are cached and shared (`api.edge`), so a link built from the request's `Host` is
+Answers are cached and shared (`api.edge.cache`), so a link built from the request's `Host` is
 only safe because the edge keys such answers by host and scheme too (`Edge._key`):
 one client's forged `Host` never reaches another client. With a public URL set, links
 are the same for every request and the cache need not tell hosts apart.

@@ -23,8 +23,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from alesco.read_model import ReadModel
-from alesco.sync_runs import RunTotals
+from alesco.read.read_model import ReadModel
+from alesco.storage.sync_runs import RunTotals
 
 # Most answers come from the edge cache in well under a millisecond; syncs never block one.
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)

@@ -5,7 +5,7 @@ seconds (one primary-key lookup) and reloads the model when it moved or the date
 On PostgreSQL it also LISTENs on the `alesco_changed` channel, which every sync NOTIFYs on
 commit, so replicas pick up new data at once rather than within a poll interval. While the
 model shows a sync running, each tick also checks that its process is alive
-(`alesco.run_reaper`), so a killed ingest shows as interrupted within seconds.
+(`alesco.storage.run_reaper`), so a killed ingest shows as interrupted within seconds.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from alesco.notifications import CHANNEL, listen_url
-from alesco.read_model import ReadModel, load_read_model, read_model_version
-from alesco.run_reaper import reap_dead_runs
+from alesco.database.notifications import CHANNEL, listen_url
+from alesco.read.read_model import ReadModel, load_read_model, read_model_version
 from alesco.settings import Settings
-from alesco.sync_runs import Outcome
+from alesco.storage.run_reaper import reap_dead_runs
+from alesco.storage.sync_runs import Outcome
 
 logger = logging.getLogger(__name__)
 

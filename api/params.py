@@ -6,7 +6,7 @@ Rules for what clients send (tests/api/test_hostile_input.py holds them to it):
 - A number is ASCII digits and nothing else: no sign, space, underscore or digits of other
   scripts (fullwidth, Arabic-Indic, superscript), though int() takes all of them but `²`.
 - An empty value is a value, and a bad one, except for `pretty` (yes) and `q` (no search).
-- A problem echoes a value cut to its first 40 characters (`api.problems.shown`).
+- A problem echoes a value cut to its first 40 characters (`api.formats.problems.shown`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from typing import TypeVar
 
 from starlette.datastructures import QueryParams
 
-from alesco.cursor import Cursor, InvalidCursor
-from alesco.github_records import MAX_PULL_NUMBER
-from alesco.lifecycle import Stage
-from alesco.meeting_queries import MEETING_CURSOR_SIZE, MeetingQuery, MeetingSort
-from alesco.queries import (
+from alesco.domain.lifecycle import Stage
+from alesco.read.cursor import Cursor, InvalidCursor
+from alesco.read.meeting_queries import MEETING_CURSOR_SIZE, MeetingQuery, MeetingSort
+from alesco.read.queries import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     PROPOSAL_CURSOR_SIZE,
@@ -34,7 +33,8 @@ from alesco.queries import (
 )
 from alesco.settings import REPO_PATTERN
 from alesco.timestamps import parse_timestamp
-from api.problems import BadParameter, shown
+from alesco.upstream.github_records import MAX_PULL_NUMBER
+from api.formats.problems import BadParameter, shown
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -1,7 +1,7 @@
 """The ingest loop: every `ALESCO_SYNC_INTERVAL` seconds a round of every source, and in
 between, within a second or so, a GitHub resync of the pull requests that webhooks named.
 
-Every round holds the ingest lock (`alesco.ingest_lock`), so any number of processes may
+Every round holds the ingest lock (`alesco.database.ingest_lock`), so any number of processes may
 run a worker: one syncs, the others skip the round. A source whose last attempt was rate
 limited is not asked again before the time upstream gave (`retry_at`).
 """
@@ -18,15 +18,15 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.ingest_lock import IngestLock, LockAttempt
+from alesco.database.ingest_lock import IngestLock, LockAttempt
 from alesco.settings import Settings
-from alesco.sync_runs import Outcome, Source, SyncReport, latest_run
+from alesco.storage.sync_runs import Outcome, Source, SyncReport, latest_run
+from alesco.storage.webhooks import mark_processed, pending_resyncs
 from alesco.timestamps import utc_now
-from alesco.webhooks import mark_processed, pending_resyncs
-from ingest.github_sync import sync_github
-from ingest.meetings_sync import sync_meetings
-from ingest.minutes_sync import sync_minutes
-from ingest.roster_sync import sync_roster
+from ingest.syncs.github_sync import sync_github
+from ingest.syncs.meetings_sync import sync_meetings
+from ingest.syncs.minutes_sync import sync_minutes
+from ingest.syncs.roster_sync import sync_roster
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ import stamina
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from alesco.db import create_db_engine
-from alesco.ingest_lock import IngestLock
-from alesco.migrate import upgrade
+from alesco.database.db import create_db_engine
+from alesco.database.ingest_lock import IngestLock
+from alesco.database.migrate import upgrade
 from alesco.settings import Settings
 from tests.fakes.github import FakeGitHub
 from tests.fakes.indico import FakeIndico
@@ -90,7 +90,7 @@ def _postgres_schema_url() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Iterator[str]:
     """A migrated database of each backend, shared by the session."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'alesco.db'}"
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'alesco.database.db'}"
         engine = create_db_engine(url)
         upgrade(engine)
         engine.dispose()

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from alesco.github_records import GithubUser, IssueEvent, Label, PullRequest
-from alesco.github_store import load_proposals
-from alesco.proposal import Proposal, PullFacts, build_proposals
-from alesco.queries import ProposalIndex
-from alesco.rfc_document import RfcDocument
+from alesco.domain.proposal import Proposal, PullFacts, build_proposals
+from alesco.read.queries import ProposalIndex
+from alesco.storage.github_store import load_proposals
+from alesco.upstream.github_records import GithubUser, IssueEvent, Label, PullRequest
+from alesco.upstream.rfc_document import RfcDocument
 
 T0 = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 

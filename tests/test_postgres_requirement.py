@@ -25,7 +25,7 @@ def run_postgres_tests(**env: str) -> subprocess.CompletedProcess[str]:
             "-rs",
             "-p",
             "no:cacheprovider",
-            "tests/storage/test_migrations.py",
+            "tests/database/test_migrations.py",
             "-k",
             "postgresql",
         ],

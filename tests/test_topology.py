@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from alesco.db import create_db_engine
+from alesco.database.db import create_db_engine
 from tests.conftest import _postgres_schema_url
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github_webhooks import delivery_headers, encode, pull_request_payload

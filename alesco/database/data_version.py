@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from alesco.models import DataVersionRow
+from alesco.database.models import DataVersionRow
 
 
 @dataclass(frozen=True)

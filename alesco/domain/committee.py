@@ -13,7 +13,7 @@ members (roster plus attendance and chair), and the links between them and propo
   numbered by start time (then UID): cancelling one must not rename the others.
 - Attendees named in the minutes are matched to the roster by name, alias or GitHub login
   (`@login` too), ignoring case and accents, and past an affiliation, a count of lines
-  said, a login in parentheses or a linked profile (alesco/person_names.py); generic
+  said, a login in parentheses or a linked profile (alesco/upstream/person_names.py); generic
   "Attendees" entries that match a member count as members, the rest as community. A name
   listed as a member present that the roster does not know stays among `attendees` as
   written (most likely a member the roster has not caught up with); only roster matches
@@ -33,11 +33,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from alesco.calendar import CalendarEvent
-from alesco.lifecycle import Stage
-from alesco.minutes import Attendee, Minutes, PullLink
-from alesco.person_names import display_name, logins, name_key, spellings
-from alesco.roster import ChairTerm, RosterMember
+from alesco.domain.lifecycle import Stage
+from alesco.upstream.calendar import CalendarEvent
+from alesco.upstream.minutes import Attendee, Minutes, PullLink
+from alesco.upstream.person_names import display_name, logins, name_key, spellings
+from alesco.upstream.roster import ChairTerm, RosterMember
 
 DEFAULT_TITLE = "ALESCo meeting"
 

@@ -25,8 +25,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from alesco.github_records import IssueEvent, PullRequest
 from alesco.timestamps import format_timestamp, parse_timestamp
+from alesco.upstream.github_records import IssueEvent, PullRequest
 
 
 class Kind(StrEnum):

@@ -12,10 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from alesco.github_records import IssueEvent, Label, PullRequest
-from alesco.lifecycle import Kind, Stage, StageEntry, StageReason, derive_kind, derive_lifecycle
-from alesco.rfc_document import RfcDocument
-from alesco.supersession import resolve_supersessions
+from alesco.domain.lifecycle import (
+    Kind,
+    Stage,
+    StageEntry,
+    StageReason,
+    derive_kind,
+    derive_lifecycle,
+)
+from alesco.domain.supersession import resolve_supersessions
+from alesco.upstream.github_records import IssueEvent, Label, PullRequest
+from alesco.upstream.rfc_document import RfcDocument
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from alesco.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT, PullRequest
-from alesco.lifecycle import Supersession
+from alesco.domain.lifecycle import Supersession
+from alesco.upstream.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT, PullRequest
 
 _VERB = re.compile(
     r"\b(?:supersedes|replaces)\b\s*:?\s*(?:(?:the\s+)?(?:pr|rfc|pull\s+request)\s*)?",

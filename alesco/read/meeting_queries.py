@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from alesco.committee import Committee, Meeting, Member
-from alesco.cursor import Cursor, InvalidCursor
+from alesco.domain.committee import Committee, Meeting, Member
+from alesco.read.cursor import Cursor, InvalidCursor
 
 MEETING_CURSOR_SIZE = 2  # (date, ordinal within the day)
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from alesco.cursor import Cursor, InvalidCursor
-from alesco.lifecycle import Stage
-from alesco.proposal import Proposal
+from alesco.domain.lifecycle import Stage
+from alesco.domain.proposal import Proposal
+from alesco.read.cursor import Cursor, InvalidCursor
 from alesco.timestamps import format_timestamp
 
 DEFAULT_LIMIT = 30

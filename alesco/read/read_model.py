@@ -18,12 +18,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from alesco.committee import Committee
-from alesco.committee_store import load_committee
-from alesco.data_version import DataVersion, read_data_version
-from alesco.github_store import load_proposals
-from alesco.queries import ProposalIndex
-from alesco.status import RunLog, ServiceStatus, compute_status, load_run_log
+from alesco.database.data_version import DataVersion, read_data_version
+from alesco.domain.committee import Committee
+from alesco.read.queries import ProposalIndex
+from alesco.read.status import RunLog, ServiceStatus, compute_status, load_run_log
+from alesco.storage.committee_store import load_committee
+from alesco.storage.github_store import load_proposals
 
 MAX_LOAD_ATTEMPTS = 5
 

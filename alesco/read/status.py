@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from alesco.data_version import DataVersion, read_data_version
-from alesco.models import SyncRunRow
-from alesco.sync_runs import Origin, Outcome, Source, latest_run
+from alesco.database.data_version import DataVersion, read_data_version
+from alesco.database.models import SyncRunRow
+from alesco.storage.sync_runs import Origin, Outcome, Source, latest_run
 
 STALE_AFTER_INTERVALS = 3
 

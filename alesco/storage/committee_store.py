@@ -17,14 +17,14 @@ from typing import Any
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from alesco.calendar import CalendarEvent, occurrence_day, renamed_occurrence
-from alesco.committee import Committee, MinutesDocument, build_committee
-from alesco.data_version import bump_data_version
-from alesco.minutes import Attendee, Minutes, PullLink
-from alesco.models import CalendarEventRow, MemberRow, MinutesRow
-from alesco.replacement import replace_rows
-from alesco.roster import ChairTerm, RosterMember
-from alesco.sync_runs import Origin
+from alesco.database.data_version import bump_data_version
+from alesco.database.models import CalendarEventRow, MemberRow, MinutesRow
+from alesco.database.replacement import replace_rows
+from alesco.domain.committee import Committee, MinutesDocument, build_committee
+from alesco.storage.sync_runs import Origin
+from alesco.upstream.calendar import CalendarEvent, occurrence_day, renamed_occurrence
+from alesco.upstream.minutes import Attendee, Minutes, PullLink
+from alesco.upstream.roster import ChairTerm, RosterMember
 
 VANISHED = "no longer listed upstream"
 

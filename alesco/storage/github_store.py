@@ -14,14 +14,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from alesco.data_version import bump_data_version
-from alesco.github_records import IssueEvent, Label
-from alesco.lifecycle import Kind, Stage, StageEntry, StageReason
-from alesco.models import ProposalEventRow, ProposalRow
-from alesco.proposal import Proposal, PullFacts
-from alesco.replacement import replace_rows
-from alesco.rfc_document import RfcDocument
-from alesco.sync_runs import Origin
+from alesco.database.data_version import bump_data_version
+from alesco.database.models import ProposalEventRow, ProposalRow
+from alesco.database.replacement import replace_rows
+from alesco.domain.lifecycle import Kind, Stage, StageEntry, StageReason
+from alesco.domain.proposal import Proposal, PullFacts
+from alesco.storage.sync_runs import Origin
+from alesco.upstream.github_records import IssueEvent, Label
+from alesco.upstream.rfc_document import RfcDocument
 
 
 @dataclass(frozen=True)

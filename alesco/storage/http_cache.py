@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from alesco.models import HttpCacheRow
+from alesco.database.models import HttpCacheRow
 
 
 @dataclass(frozen=True)

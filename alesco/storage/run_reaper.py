@@ -13,8 +13,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.ingest_lock import IngestLock
-from alesco.sync_runs import mark_interrupted
+from alesco.database.ingest_lock import IngestLock
+from alesco.storage.sync_runs import mark_interrupted
 
 
 def reap_dead_runs(engine: Engine) -> int:

@@ -20,17 +20,29 @@ import orjson
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.calendar import CalendarEvent, parse_indico_export
-from alesco.committee_store import MinutesFile, replace_calendar, replace_minutes, replace_roster
-from alesco.data_version import lock_data_version
-from alesco.github_records import parse_events, parse_files, parse_issue, parse_pulls
-from alesco.github_store import replace_proposals
-from alesco.minutes import parse_minutes
-from alesco.proposal import Proposal, PullFacts, build_proposals
-from alesco.rfc_document import parse_rfc_document, pick_rfc_file
-from alesco.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
-from alesco.sync_runs import Origin, Outcome, Source, SyncReport, latest_run, record_sync_run
+from alesco.database.data_version import lock_data_version
+from alesco.domain.proposal import Proposal, PullFacts, build_proposals
+from alesco.storage.committee_store import (
+    MinutesFile,
+    replace_calendar,
+    replace_minutes,
+    replace_roster,
+)
+from alesco.storage.github_store import replace_proposals
+from alesco.storage.sync_runs import (
+    Origin,
+    Outcome,
+    Source,
+    SyncReport,
+    latest_run,
+    record_sync_run,
+)
 from alesco.timestamps import parse_timestamp
+from alesco.upstream.calendar import CalendarEvent, parse_indico_export
+from alesco.upstream.github_records import parse_events, parse_files, parse_issue, parse_pulls
+from alesco.upstream.minutes import parse_minutes
+from alesco.upstream.rfc_document import parse_rfc_document, pick_rfc_file
+from alesco.upstream.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from alesco.data_version import bump_runs_version
-from alesco.models import SyncRunRow
-from alesco.notifications import notify_change
+from alesco.database.data_version import bump_runs_version
+from alesco.database.models import SyncRunRow
+from alesco.database.notifications import notify_change
 
 
 class Source(StrEnum):

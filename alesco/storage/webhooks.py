@@ -21,9 +21,9 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from alesco.database.models import WebhookDeliveryRow
 from alesco.errors import AlescoError
-from alesco.github_records import MAX_PULL_NUMBER
-from alesco.models import WebhookDeliveryRow
+from alesco.upstream.github_records import MAX_PULL_NUMBER
 
 # GitHub lets a delivery be redelivered by hand for three days; ids are kept a little longer.
 KEEP_DELIVERIES = timedelta(days=7)

@@ -1,9 +1,9 @@
 """Meeting minutes (Markdown, from the AlmaLinux wiki): who attended, what was decided,
 which pull requests were discussed (pure).
 
-Markdown becomes blocks with roles in alesco/minutes_blocks.py; this module reads them into
+Markdown becomes blocks with roles in `minutes_blocks`; this module reads them into
 `Minutes`: attendees (placeholders such as "N/A" and non-people dropped, see
-alesco/person_names.py), decisions, recorder and editors, the date and linked pull requests.
+`person_names`), decisions, recorder and editors, the date and linked pull requests.
 
 The real files vary (tests/data/minutes): numbered or bulleted decisions with sub-bullets
 (only the top-level item is the decision), `- N/A` placeholders, bare lines instead of
@@ -26,8 +26,8 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
-from alesco.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT
-from alesco.minutes_blocks import (
+from alesco.upstream.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT
+from alesco.upstream.minutes_blocks import (
     ATTENDANCE_ROLES,
     DECISION_PREFIX,
     LABELLED_LINE,
@@ -39,9 +39,9 @@ from alesco.minutes_blocks import (
     read_blocks,
     role_of,
 )
-from alesco.person_names import is_a_person
+from alesco.upstream.person_names import is_a_person
 
-# Role and ATTENDANCE_ROLES moved to alesco/minutes_blocks.py; still importable from here.
+# Role and ATTENDANCE_ROLES moved to alesco/upstream/minutes_blocks.py; still importable from here.
 __all__ = [
     "ATTENDANCE_ROLES",
     "Attendee",

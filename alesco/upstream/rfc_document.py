@@ -125,7 +125,7 @@ def parse_rfc_document(text: str, path: str) -> RfcDocument:
 
 def pick_rfc_file(added_paths: tuple[str, ...]) -> str | None:
     """The RFC document a PR adds: the first Markdown file under `rfcs/` (template aside)."""
-    from alesco.lifecycle import is_rfc_path
+    from alesco.domain.lifecycle import is_rfc_path
 
     candidates = sorted(
         path for path in added_paths if is_rfc_path(path) and path.lower().endswith(".md")

@@ -33,9 +33,14 @@ import orjson
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.edge.refusals import send_problem
+from api.formats.negotiation import (
+    COMPRESSIBLE_SIZE,
+    accepted_format,
+    chosen_encoding,
+    is_human_agent,
+)
 from api.model_holder import ModelHolder
-from api.negotiation import COMPRESSIBLE_SIZE, accepted_format, chosen_encoding, is_human_agent
-from api.refusals import send_problem
 
 CACHE_CONTROL = b"public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
 VARY = b"Accept, Accept-Encoding"
@@ -261,7 +266,7 @@ class Edge:
         max_body: int | None = None,
     ) -> Answer | None:
         """The answer to a GET, a HEAD or a whole `POST /graphql` when the cache holds it,
-        else None: a dict lookup, with no I/O, so that `api.fast_protocol` can call it
+        else None: a dict lookup, with no I/O, so that `api.edge.fast_protocol` can call it
         before any ASGI machinery. `scheme` is the one the request's links would use; None
         when not known yet. `max_body`: None too for a larger body."""
         if scheme is None and self._by_origin:

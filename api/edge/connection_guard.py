@@ -19,7 +19,7 @@ after every answer), and reads bodies no route wants. Here, per connection:
   to arrive (a slow client), else for its client to read its answers, else idle, is
   closed to make room; if every one is being answered, the newcomer gets a 503.
 
-Every refusal is problem+json (`api.refusals`) and closes the connection. An `Upgrade`
+Every refusal is problem+json (`api.edge.refusals`) and closes the connection. An `Upgrade`
 is ignored (the API speaks only HTTP/1.1, as RFC 9110 §7.8 allows): the request is
 answered as any other and the connection closed after it.
 """
@@ -42,8 +42,8 @@ from uvicorn.protocols.http.httptools_impl import (
 )
 
 from alesco.settings import Settings
-from api.problems import problem_bytes
-from api.refusals import problem_head
+from api.edge.refusals import problem_head
+from api.formats.problems import problem_bytes
 
 # A request head is parsed in slices of this many bytes while requests queue on the
 # connection, so one read of pipelined requests queues at most a slice's worth.
@@ -165,7 +165,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _answered_at_once(self, data: bytes) -> bool:
         """Overridden where `data`, arriving between requests, may be answered before any
-        waiting is noted (`api.fast_protocol`: a request seen before, byte for byte)."""
+        waiting is noted (`api.edge.fast_protocol`: a request seen before, byte for byte)."""
         return False
 
     def _parse(self, data: bytes) -> None:

@@ -1,6 +1,6 @@
 """uvicorn's httptools protocol, answering edge-cache hits straight from the bytes received.
 
-Why: a cache hit costs the API a dict lookup (`api.wire_answers`), but uvicorn spends
+Why: a cache hit costs the API a dict lookup (`api.edge.wire_answers`), but uvicorn spends
 ~40 µs on one before any ASGI app sees it (a scope, a task, a request/response cycle, two
 `send` calls), which held the REST list to a quarter of nginx's rate. So, while a
 connection is idle, what arrives is read first by a parser of this protocol's own
@@ -13,8 +13,8 @@ All else goes to uvicorn's own parser, every byte as it came, as if this class w
 there: a miss, several requests at once, a request while another is running (answers keep
 their order), HTTP/1.0, an upgrade, an escaped or prefixed path, a body on anything but
 `POST /graphql`, a client awaiting `100 Continue`, a request over the limits of
-`api.connection_guard` (whose refusals come from there), a repeated header that decides
-answers (`api.header_reading`: refused on the ASGI path), or a connection whose writer is
+`api.edge.connection_guard` (whose refusals come from there), a repeated header that decides
+answers (`api.edge.header_reading`: refused on the ASGI path), or a connection whose writer is
 paused (the ASGI path waits for the peer to drain; this one would only buffer).
 """
 
@@ -28,10 +28,10 @@ from typing import ClassVar
 
 import httptools
 
-from api.connection_guard import GuardedProtocol, ServerLimits, guarded_attributes
-from api.edge import MAX_ENTRIES
-from api.header_reading import DECIDING_HEADERS
-from api.observability import ObservedApp
+from api.edge.cache import MAX_ENTRIES
+from api.edge.connection_guard import GuardedProtocol, ServerLimits, guarded_attributes
+from api.edge.header_reading import DECIDING_HEADERS
+from api.edge.observability import ObservedApp
 
 QUICK_METHODS = frozenset({b"GET", b"HEAD", b"POST"})
 # Bytes of one request held while it comes in parts; a bigger request is uvicorn's, whose
@@ -98,7 +98,7 @@ class WholeRequest:
     def on_header(self, name: bytes, value: bytes) -> None:
         name = name.lower()
         self.head_size += len(name) + len(value) + 4
-        # A repeated deciding header is refused on the ASGI path (`api.header_reading`).
+        # A repeated deciding header is refused on the ASGI path (`api.edge.header_reading`).
         if name in DECIDING_HEADERS and name in self.headers:
             self.irregular = True
         self.headers[name] = value
@@ -113,7 +113,7 @@ class WholeRequest:
         # The client sends the body only after a `100 Continue`, which uvicorn sends.
         self.awaits_continue = self.headers.get(b"expect", b"").lower() == b"100-continue"
         # A body too big to hold, of unknown size or over its route's limit is uvicorn's
-        # to read (or refuse), under the limits of `api.connection_guard`.
+        # to read (or refuse), under the limits of `api.edge.connection_guard`.
         length = self.headers.get(b"content-length", b"0")
         path = self.url.partition(b"?")[0]
         limit = min(MAX_HELD, self.limits.body_limit(self.method, path))

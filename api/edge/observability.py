@@ -6,9 +6,9 @@ log line the request causes (`alesco.logs.REQUEST_ID`). Metrics are recorded per
 template (`/v1/proposals/{number}`), never per raw path, so they stay bounded.
 
 It is also where a request is first refused, before the edge cache or a route sees it: a
-repeated header that decides answers (`api.header_reading`) is a 400, and past
+repeated header that decides answers (`api.edge.header_reading`) is a 400, and past
 `max_concurrent` requests being computed at once, a 503 with `Retry-After` (cache hits
-answered by `api.fast_protocol` cost nothing and are never refused).
+answered by `api.edge.fast_protocol` cost nothing and are never refused).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Receive, Scope, Send
 
 from alesco.logs import REQUEST_ID
-from api.edge import Edge
-from api.header_reading import duplicate_detail, duplicated_header
+from api.edge.cache import Edge
+from api.edge.header_reading import duplicate_detail, duplicated_header
+from api.edge.refusals import send_problem
+from api.edge.wire_answers import WireAnswer, WireAnswers
 from api.metrics import ApiMetrics
-from api.refusals import send_problem
-from api.wire_answers import WireAnswer, WireAnswers
 
 REQUEST_ID_HEADER = b"x-request-id"
 SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
@@ -95,7 +95,7 @@ class ObservedApp:
         scheme: str | None,
         body: bytes = b"",
     ) -> tuple[WireAnswer, bytes] | None:
-        """A cache hit answered without ASGI (`api.fast_protocol`), and its request id, with
+        """A cache hit answered without ASGI (`api.edge.fast_protocol`), and its request id, with
         the same metrics as `__call__` gives it; None when the request must go through
         `__call__`. `scheme` is None when a proxy may yet change it."""
         template = self._route_of_path.get(path)

@@ -1,7 +1,7 @@
-"""Problem answers given before any route runs: by the server's limits (`api.connection_guard`)
-and the outer ASGI layer (`api.observability`).
+"""Problem answers given before any route runs: by the server's limits (`api.edge.connection_guard`)
+and the outer ASGI layer (`api.edge.observability`).
 
-The document of `api.problems.problem_bytes`, with its headers as bytes: some are written
+The document of `api.formats.problems.problem_bytes`, with its headers as bytes: some are written
 straight to the socket (a request too big to parse has no ASGI scope). Never cached.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.types import Send
 
-from api.problems import problem_bytes
+from api.formats.problems import problem_bytes
 
 CORS_HEADERS = ((b"access-control-allow-origin", b"*"),)
 

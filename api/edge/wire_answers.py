@@ -1,4 +1,4 @@
-"""Cache hits kept as the bytes that go on the wire, for `api.fast_protocol`.
+"""Cache hits kept as the bytes that go on the wire, for `api.edge.fast_protocol`.
 
 Why: the edge's lookup (`Edge.cached_answer`) negotiates a format, a coding and freshness
 from the request's headers on every call, and its headers must then be serialized: ~20 µs
@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.edge import MAX_ENTRIES, SEND_PART, Answer, Edge
+from api.edge.cache import MAX_ENTRIES, SEND_PART, Answer, Edge
 
 # Every request header an edge answer depends on (`Edge._key`, `Edge._answer`, and the
 # GraphQL key's content type): two requests alike in these get the same answer. A subset
-# of `api.header_reading.DECIDING_HEADERS`, which no answered request repeats.
+# of `api.edge.header_reading.DECIDING_HEADERS`, which no answered request repeats.
 KEY_HEADERS = (
     b"accept",
     b"accept-encoding",

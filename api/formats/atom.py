@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from xml.etree import ElementTree
 
-from alesco.proposal import Proposal
+from alesco.domain.proposal import Proposal
 from alesco.timestamps import format_timestamp
 
 ATOM = "http://www.w3.org/2005/Atom"

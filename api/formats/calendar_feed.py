@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 
 from alesco import __version__
-from alesco.committee import Meeting
+from alesco.domain.committee import Meeting
 
 PRODID = f"-//AlmaLinux ALESCo//alesco-api {__version__}//EN"
 UID_DOMAIN = "alesco-api"

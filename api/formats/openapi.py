@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from alesco import __version__
-from alesco.github_records import MAX_PULL_NUMBER
-from alesco.lifecycle import Kind, Rule, Stage
-from alesco.meeting_queries import MeetingSort
-from alesco.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
-from api.openapi_service import SERVICE_SCHEMAS, service_paths
+from alesco.domain.lifecycle import Kind, Rule, Stage
+from alesco.read.meeting_queries import MeetingSort
+from alesco.read.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
+from alesco.upstream.github_records import MAX_PULL_NUMBER
+from api.formats.openapi_service import SERVICE_SCHEMAS, service_paths
 from api.params import BOOLEAN_WORDS
 
 JSON = "application/json"

@@ -1,5 +1,5 @@
 """The OpenAPI description of the routes around the data: GraphQL, health, metrics, docs and
-the website widget (`api.openapi` describes the REST data routes and joins these in).
+the website widget (`api.formats.openapi` describes the REST data routes and joins these in).
 
 `POST /webhooks/github` exists only where a webhook secret is configured and is GitHub's to
 call, not the public's: it is described in the README, not here.
@@ -108,7 +108,7 @@ NOT_MODIFIED = {"304": {"description": "Not modified: the If-None-Match tag is c
 
 
 def _plain_get(summary: str, responses: dict[str, Any], cached: bool = True) -> dict[str, Any]:
-    """A GET without parameters; `cached` ones answer conditional requests (api.edge)."""
+    """A GET without parameters; `cached` ones answer conditional requests (api.edge.cache)."""
     extra = {**PROBLEM_400, **NOT_MODIFIED} if cached else {}
     return {"get": {"summary": summary, "parameters": [], "responses": {**responses, **extra}}}
 

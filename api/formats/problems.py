@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.cursor import InvalidCursor
 from alesco.errors import AlescoError
+from alesco.read.cursor import InvalidCursor
 from alesco.safe_json import dumps
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class NotFound(AlescoError):
 def problem_bytes(
     status: int, detail: str, instance: str | None = None, extra: dict[str, Any] | None = None
 ) -> bytes:
-    """The problem document, as every error answer of the API writes it (`api.refusals`
+    """The problem document, as every error answer of the API writes it (`api.edge.refusals`
     too, before any route runs); `instance` left out when None or too long."""
     body: dict[str, Any] = {
         "type": "about:blank",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from alesco.committee import Committee, Meeting, Member
-from alesco.proposal import Proposal
-from alesco.status import ServiceStatus, SourceStatus
-from alesco.sync_runs import Source
+from alesco.domain.committee import Committee, Meeting, Member
+from alesco.domain.proposal import Proposal
+from alesco.read.status import ServiceStatus, SourceStatus
+from alesco.storage.sync_runs import Source
 from alesco.timestamps import format_timestamp as ts
-from api.rendering import Cell
+from api.formats.rendering import Cell
 
 
 def meeting_ref_json(meeting: Meeting) -> dict[str, Any]:

@@ -63,7 +63,7 @@ from graphql.execution.values import (
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
-from alesco.queries import DEFAULT_LIMIT
+from alesco.read.queries import DEFAULT_LIMIT
 
 # Upper estimates of the lists that take no `first`, "Type.field" as in schema.graphql.
 # In brackets, the largest seen in the bundled snapshot (2025: 16 RFCs, 17 meetings, 7

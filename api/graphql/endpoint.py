@@ -32,11 +32,11 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.context import context_of, settings_of
+from api.formats.negotiation import accepted_format
+from api.formats.problems import problem_response
 from api.graphql.budgets import DEADLINE, Deadline, TimeBudgetExceeded, stopped_by_deadline
 from api.graphql.errors import formatted_errors
 from api.graphql.worker import SMALL_DOCUMENT, run_in_worker
-from api.negotiation import accepted_format
-from api.problems import problem_response
 
 RETRY_AFTER_SECONDS = 5
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class AlescoGraphQL(GraphQL[dict[str, Any], None]):
         }
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        """GraphiQL exactly when the edge cache files the answer as HTML (`api.edge` keys by
+        """GraphiQL exactly when the edge cache files the answer as HTML (`api.edge.cache` keys by
         `accepted_format`): any other reading would let one client's `Accept` decide what
         the next one gets."""
         return (

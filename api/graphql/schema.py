@@ -22,10 +22,10 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
-from alesco.cursor import Cursor, InvalidCursor
-from alesco.lifecycle import Stage
-from alesco.meeting_queries import MeetingQuery, MeetingSort, list_meetings, list_members
-from alesco.queries import (
+from alesco.domain.lifecycle import Stage
+from alesco.read.cursor import Cursor, InvalidCursor
+from alesco.read.meeting_queries import MeetingQuery, MeetingSort, list_meetings, list_members
+from alesco.read.queries import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     PROPOSAL_CURSOR_SIZE,

@@ -9,15 +9,15 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from alesco.committee import Meeting as MeetingModel
-from alesco.committee import Member as MemberModel
-from alesco.lifecycle import Kind, Rule, Stage
-from alesco.meeting_queries import MeetingSort
-from alesco.proposal import Proposal as ProposalModel
-from alesco.queries import KindFilter, SortOrder, StateFilter, find_proposals
-from alesco.status import ServiceStatus
-from alesco.status import SourceStatus as SourceStatusModel
-from alesco.sync_runs import Origin as OriginModel
+from alesco.domain.committee import Meeting as MeetingModel
+from alesco.domain.committee import Member as MemberModel
+from alesco.domain.lifecycle import Kind, Rule, Stage
+from alesco.domain.proposal import Proposal as ProposalModel
+from alesco.read.meeting_queries import MeetingSort
+from alesco.read.queries import KindFilter, SortOrder, StateFilter, find_proposals
+from alesco.read.status import ServiceStatus
+from alesco.read.status import SourceStatus as SourceStatusModel
+from alesco.storage.sync_runs import Origin as OriginModel
 from api.context import Context
 
 StageEnum = strawberry.enum(Stage, name="Stage", description="Lifecycle stage of an RFC.")

@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alesco import __version__
-from alesco.migrate import current_revision, head_revision
+from alesco.database.migrate import current_revision, head_revision
 from api.context import engine_of
-from api.problems import problem_response
-from api.rendering import json_response
+from api.formats.problems import problem_response
+from api.formats.rendering import json_response
 
 
 async def healthz(request: Request) -> Response:

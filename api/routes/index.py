@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from alesco import __version__
+from api.formats.rendering import json_response
 from api.links import public_base
 from api.params import reject_unknown
-from api.rendering import json_response
 
 
 async def index(request: Request) -> Response:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.meeting_queries import list_meetings
-from alesco.sync_runs import Source
-from api.calendar_feed import meetings_calendar
+from alesco.read.meeting_queries import list_meetings
+from alesco.storage.sync_runs import Source
 from api.context import context_of
+from api.formats.calendar_feed import meetings_calendar
+from api.formats.problems import NotFound, shown
+from api.formats.rendering import json_response, list_response
+from api.formats.representations import MEETING_COLUMNS, freshness_meta, meeting_json
 from api.links import public_url
 from api.params import parse_meeting_query, reject_unknown
-from api.problems import NotFound, shown
-from api.rendering import json_response, list_response
-from api.representations import MEETING_COLUMNS, freshness_meta, meeting_json
 
 SOURCES = (Source.MEETINGS, Source.MINUTES)
 

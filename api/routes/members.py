@@ -5,12 +5,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.meeting_queries import list_members
-from alesco.sync_runs import Source
+from alesco.read.meeting_queries import list_members
+from alesco.storage.sync_runs import Source
 from api.context import context_of
+from api.formats.rendering import list_response
+from api.formats.representations import MEMBER_COLUMNS, freshness_meta, member_json
 from api.params import parse_current
-from api.rendering import list_response
-from api.representations import MEMBER_COLUMNS, freshness_meta, member_json
 
 
 async def members_list(request: Request) -> Response:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.sync_runs import RunTotals, run_totals
+from alesco.storage.sync_runs import RunTotals, run_totals
 from api.context import engine_of
 from api.metrics import ApiMetrics
 from api.params import reject_unknown

@@ -7,14 +7,14 @@ from dataclasses import replace
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.queries import StateFilter, find_proposals, list_proposals
-from api.atom import proposals_feed
+from alesco.read.queries import StateFilter, find_proposals, list_proposals
 from api.context import context_of
+from api.formats.atom import proposals_feed
+from api.formats.problems import BadParameter, NotFound
+from api.formats.rendering import json_response, list_response
+from api.formats.representations import PROPOSAL_COLUMNS, freshness_meta, proposal_json
 from api.links import public_base, public_url
 from api.params import parse_number, parse_proposal_query, parse_repo, reject_unknown, single
-from api.problems import BadParameter, NotFound
-from api.rendering import json_response, list_response
-from api.representations import PROPOSAL_COLUMNS, freshness_meta, proposal_json
 
 
 async def proposals_list(request: Request) -> Response:

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.context import context_of
+from api.formats.rendering import json_response
+from api.formats.representations import status_json
 from api.params import reject_unknown
-from api.rendering import json_response
-from api.representations import status_json
 
 
 async def status(request: Request) -> Response:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.webhooks import (
+from alesco.storage.webhooks import (
     BadDelivery,
     Delivery,
     parse_delivery,
@@ -26,8 +26,8 @@ from alesco.webhooks import (
     signature_is_valid,
 )
 from api.context import engine_of, holder_of, settings_of
-from api.problems import problem_response
-from api.rendering import json_response
+from api.formats.problems import problem_response
+from api.formats.rendering import json_response
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def _payload(request: Request, body: bytes) -> Any:
 
     orjson refuses invalid UTF-8, lone surrogates (`"\\ud800"`), nesting past 1,024 levels
     and numbers past a double's range: each a 400 here. It reads integers up to 2**64 - 1
-    as ints (floats beyond), so `alesco.webhooks` bounds the numbers it stores."""
+    as ints (floats beyond), so `alesco.storage.webhooks` bounds the numbers it stores."""
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("application/x-www-form-urlencoded"):
         body = _form_payload(body)

@@ -22,8 +22,8 @@ import orjson
 import stamina
 
 from alesco.errors import MalformedUpstream, RateLimited, UpstreamRejected, UpstreamUnavailable
-from alesco.http_cache import CachedResponse
 from alesco.settings import Settings
+from alesco.storage.http_cache import CachedResponse
 
 # A `Link` header: each `<target>` with its parameters (quoted strings may hold commas), and
 # the `rel` parameter among them, quoted or not.

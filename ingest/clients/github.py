@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 import httpx
 
-from alesco.github_records import (
+from alesco.settings import Settings
+from alesco.upstream.github_records import (
     ContentEntry,
     IssueEvent,
     IssueRecord,
@@ -26,9 +27,8 @@ from alesco.github_records import (
     parse_issue,
     parse_pulls,
 )
-from alesco.settings import Settings
-from ingest.conditional import ConditionalFetcher
-from ingest.http_clients import plain_http_client
+from ingest.clients.conditional import ConditionalFetcher
+from ingest.clients.http_clients import plain_http_client
 
 API_VERSION = "2022-11-28"
 

@@ -1,4 +1,4 @@
-"""The GitHub proposals sync (run by `ingest.sync_runner`).
+"""The GitHub proposals sync (run by `ingest.syncs.sync_runner`).
 
 1. Read what we have: stored PR facts and the HTTP cache.
 2. Fetch every configured repository's pulls list conditionally. Only PRs whose
@@ -19,18 +19,18 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from alesco.domain.lifecycle import Kind, derive_kind
+from alesco.domain.proposal import Proposal, PullFacts, build_proposals
 from alesco.errors import MalformedUpstream
-from alesco.github_records import PullFile, PullRequest
-from alesco.github_store import StoredPull, load_stored_pulls, replace_proposals
-from alesco.lifecycle import Kind, derive_kind
-from alesco.proposal import Proposal, PullFacts, build_proposals
-from alesco.rfc_document import RfcDocument, parse_rfc_document, pick_rfc_file
 from alesco.settings import Settings
-from alesco.sync_runs import Origin, Source, SyncReport
+from alesco.storage.github_store import StoredPull, load_stored_pulls, replace_proposals
+from alesco.storage.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher, RequestPolicy
-from ingest.github import GithubApi, github_http_client
-from ingest.sync_runner import SyncSpec, run_sync
+from alesco.upstream.github_records import PullFile, PullRequest
+from alesco.upstream.rfc_document import RfcDocument, parse_rfc_document, pick_rfc_file
+from ingest.clients.conditional import ConditionalFetcher, RequestPolicy
+from ingest.clients.github import GithubApi, github_http_client
+from ingest.syncs.sync_runner import SyncSpec, run_sync
 
 logger = logging.getLogger(__name__)
 

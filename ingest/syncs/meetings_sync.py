@@ -15,14 +15,14 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.calendar import CalendarEvent, parse_icalendar, parse_indico_export
-from alesco.committee_store import replace_calendar
 from alesco.settings import Settings
-from alesco.sync_runs import Origin, Source, SyncReport
+from alesco.storage.committee_store import replace_calendar
+from alesco.storage.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher, RequestPolicy
-from ingest.http_clients import plain_http_client
-from ingest.sync_runner import SyncSpec, run_sync
+from alesco.upstream.calendar import CalendarEvent, parse_icalendar, parse_indico_export
+from ingest.clients.conditional import ConditionalFetcher, RequestPolicy
+from ingest.clients.http_clients import plain_http_client
+from ingest.syncs.sync_runner import SyncSpec, run_sync
 
 HISTORY = timedelta(days=3660)  # meetings are kept from ten years back ...
 HORIZON = timedelta(days=400)  # ... to a year and a bit ahead

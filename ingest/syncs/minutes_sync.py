@@ -16,16 +16,16 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.committee_store import MinutesFile, load_minutes_texts, replace_minutes
 from alesco.errors import MalformedUpstream
-from alesco.github_records import ContentEntry
-from alesco.minutes import is_minutes_file, parse_minutes
 from alesco.settings import Settings
-from alesco.sync_runs import Origin, Source, SyncReport
+from alesco.storage.committee_store import MinutesFile, load_minutes_texts, replace_minutes
+from alesco.storage.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher, RequestPolicy
-from ingest.github import GithubApi, github_http_client
-from ingest.sync_runner import SyncSpec, run_sync
+from alesco.upstream.github_records import ContentEntry
+from alesco.upstream.minutes import is_minutes_file, parse_minutes
+from ingest.clients.conditional import ConditionalFetcher, RequestPolicy
+from ingest.clients.github import GithubApi, github_http_client
+from ingest.syncs.sync_runner import SyncSpec, run_sync
 
 logger = logging.getLogger(__name__)
 

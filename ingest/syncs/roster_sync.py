@@ -14,15 +14,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.committee_store import replace_roster
 from alesco.errors import UpstreamRejected
-from alesco.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
 from alesco.settings import Settings
-from alesco.sync_runs import Origin, Source, SyncReport
+from alesco.storage.committee_store import replace_roster
+from alesco.storage.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher, RequestPolicy
-from ingest.http_clients import plain_http_client
-from ingest.sync_runner import SyncSpec, run_sync
+from alesco.upstream.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
+from ingest.clients.conditional import ConditionalFetcher, RequestPolicy
+from ingest.clients.http_clients import plain_http_client
+from ingest.syncs.sync_runner import SyncSpec, run_sync
 
 
 async def read_roster_text(settings: Settings, fetcher: ConditionalFetcher) -> tuple[str, str]:

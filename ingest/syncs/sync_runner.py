@@ -22,10 +22,10 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from alesco.data_version import lock_data_version
+from alesco.database.data_version import lock_data_version
 from alesco.errors import AlescoError, RateLimited
-from alesco.http_cache import CachedResponse, load_http_cache, save_http_cache
-from alesco.sync_runs import (
+from alesco.storage.http_cache import CachedResponse, load_http_cache, save_http_cache
+from alesco.storage.sync_runs import (
     Origin,
     Outcome,
     Source,
@@ -34,7 +34,7 @@ from alesco.sync_runs import (
     record_sync_run,
 )
 from alesco.timestamps import utc_now
-from ingest.conditional import ConditionalFetcher, RequestPolicy
+from ingest.clients.conditional import ConditionalFetcher, RequestPolicy
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from alesco.github_store import replace_proposals
-from alesco.sync_runs import Origin, Outcome, Source, SyncReport, record_sync_run
+from alesco.storage.github_store import replace_proposals
+from alesco.storage.sync_runs import Origin, Outcome, Source, SyncReport, record_sync_run
 from api.app import create_app
 from tests.conftest import make_settings
 from tests.factories import day, event, facts, pull, stored
@@ -58,8 +58,8 @@ def store_synced(engine, proposals, finished=NOW) -> None:
 
 def store_day_event(engine, uid, title, start, all_day, timezone=None) -> None:
     """Store one day-long calendar event (the whole schedule), as a meetings sync would."""
-    from alesco.calendar import CalendarEvent
-    from alesco.committee_store import replace_calendar
+    from alesco.storage.committee_store import replace_calendar
+    from alesco.upstream.calendar import CalendarEvent
 
     event = CalendarEvent(
         uid,
@@ -167,15 +167,15 @@ ROSTER_YAML = """members:
 @pytest.fixture
 def meetings(engine, committee):
     """The committee fixture's proposals, plus a schedule, two minutes files and a roster."""
-    from alesco.calendar import CalendarEvent
-    from alesco.committee_store import (
+    from alesco.storage.committee_store import (
         MinutesFile,
         replace_calendar,
         replace_minutes,
         replace_roster,
     )
-    from alesco.minutes import parse_minutes
-    from alesco.roster import parse_roster
+    from alesco.upstream.calendar import CalendarEvent
+    from alesco.upstream.minutes import parse_minutes
+    from alesco.upstream.roster import parse_roster
 
     def scheduled(uid, start, cancelled=False):
         return CalendarEvent(

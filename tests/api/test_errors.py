@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alesco.cursor import Cursor
+from alesco.read.cursor import Cursor
 
 
 @pytest.mark.parametrize(

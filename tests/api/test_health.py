@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alesco.migrate import head_revision
+from alesco.database.migrate import head_revision
 
 
 async def test_healthz(client, engine):

@@ -15,7 +15,7 @@ import logging
 import orjson
 import pytest
 
-from alesco.cursor import Cursor
+from alesco.read.cursor import Cursor
 from api.app import create_app
 from tests.api.conftest import NOW
 from tests.conftest import make_settings

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from starlette.datastructures import QueryParams
 
-from alesco.cursor import Cursor
-from alesco.lifecycle import Stage
-from alesco.queries import KindFilter, SortOrder, StateFilter
+from alesco.domain.lifecycle import Stage
+from alesco.read.cursor import Cursor
+from alesco.read.queries import KindFilter, SortOrder, StateFilter
+from api.formats.problems import BadParameter
 from api.params import parse_number, parse_proposal_query
-from api.problems import BadParameter
 
 
 def parse(query: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alesco.sync_runs import Outcome
+from alesco.storage.sync_runs import Outcome
 from tests.api.conftest import NOW, record_run
 
 
@@ -57,7 +57,7 @@ async def test_never_synced(client, engine):
 async def test_a_failure_before_the_snapshot_installs_stays_visible(client, engine):
     """A worker's first sync can fail before a replica, starting beside it, installs the
     bundled snapshot: the failure stays the latest attempt, the data the snapshot's."""
-    from alesco.snapshot import install_snapshot, read_snapshot
+    from alesco.storage.snapshot import install_snapshot, read_snapshot
 
     built = read_snapshot().built_at
     failed_at = built + timedelta(days=30)

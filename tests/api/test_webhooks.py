@@ -12,8 +12,8 @@ import orjson
 import pytest
 from sqlmodel import Session, select
 
-from alesco.models import WebhookDeliveryRow
-from alesco.webhooks import signature_is_valid
+from alesco.database.models import WebhookDeliveryRow
+from alesco.storage.webhooks import signature_is_valid
 from api.app import create_app
 from api.routes.webhooks import MAX_BODY_BYTES
 from tests.api.conftest import NOW, REPO

@@ -2,7 +2,7 @@
 everyone else or to crash the server.
 
 Duplicate headers: a request carrying a deciding header twice is a 400 problem naming it.
-Why it matters: the quick path (api/fast_protocol.py) keeps the last of two headers and
+Why it matters: the quick path (api/edge/fast_protocol.py) keeps the last of two headers and
 Starlette reads the first, so a request with `Accept: text/csv` then `Accept:
 application/json` could be rendered as one and cached as the other, and every later
 client asking for JSON would get CSV. Each route is attacked with each duplicated header

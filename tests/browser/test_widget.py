@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from alesco.github_records import Label
+from alesco.upstream.github_records import Label
 from tests.api.conftest import NOW, REPO, store_synced
 from tests.factories import facts, pull, stored
 from tests.fakes.server import serve_in_thread

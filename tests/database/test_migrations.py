@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from alesco.db import create_db_engine
-from alesco.migrate import current_revision, head_revision, upgrade
+from alesco.database.db import create_db_engine
+from alesco.database.migrate import current_revision, head_revision, upgrade
 from tests.conftest import _postgres_schema_url
 
 

@@ -1,4 +1,4 @@
-"""Tests of alesco/committee.py: meetings joined with minutes, attendance, links, next vote."""
+"""Tests of alesco/domain/committee.py: meetings joined with minutes, attendance, next vote."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from alesco.calendar import CalendarEvent
-from alesco.committee import MinutesDocument, build_committee, meeting_title
-from alesco.lifecycle import Stage
-from alesco.minutes import Attendee, Minutes, PullLink, parse_minutes
-from alesco.roster import ChairTerm, RosterMember
+from alesco.domain.committee import MinutesDocument, build_committee, meeting_title
+from alesco.domain.lifecycle import Stage
+from alesco.upstream.calendar import CalendarEvent
+from alesco.upstream.minutes import Attendee, Minutes, PullLink, parse_minutes
+from alesco.upstream.roster import ChairTerm, RosterMember
 
 REPO = "AlmaLinux/ALESCo"
 NOW = datetime(2026, 10, 10, tzinfo=UTC)

@@ -1,10 +1,10 @@
-"""Table-driven tests of alesco/lifecycle.py: one case per rule, and the real ALESCo cases."""
+"""Table-driven tests of alesco/domain/lifecycle.py: a case per rule, and the real ALESCo cases."""
 
 from __future__ import annotations
 
 import pytest
 
-from alesco.lifecycle import (
+from alesco.domain.lifecycle import (
     Kind,
     Rule,
     Stage,

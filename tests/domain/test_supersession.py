@@ -1,10 +1,10 @@
-"""Tests of alesco/supersession.py: the phrases that make a later PR replace an earlier one."""
+"""Tests of alesco/domain/supersession.py: phrases that make a later PR replace an earlier one."""
 
 from __future__ import annotations
 
 import pytest
 
-from alesco.supersession import find_replaced_numbers, resolve_supersessions
+from alesco.domain.supersession import find_replaced_numbers, resolve_supersessions
 from tests.factories import pull
 
 REPO = "AlmaLinux/ALESCo"

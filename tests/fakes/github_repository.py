@@ -1,6 +1,6 @@
 """One fake repository: a repository dump plus mutations that change it the way GitHub does.
 
-The dump format is the bundled snapshot's (`alesco/snapshot.py`): `{"repo", "pulls",
+The dump format is the bundled snapshot's (`alesco/storage/snapshot.py`): `{"repo", "pulls",
 "events", "files", "issues", "contents"}`, with per-pull maps keyed by the number as a
 string. Every mutation moves the pull's `updated_at` and appends the issue event GitHub
 would record, so list bodies, and therefore ETags, change with it. Mutate between requests:

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from alesco.settings import Settings
-from alesco.sync_runs import Outcome, Source
+from alesco.storage.sync_runs import Outcome, Source
 from api.app import create_app
 from ingest.worker import run_once
 from tests.conftest import make_settings

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alesco.sync_runs import Outcome, Source
+from alesco.storage.sync_runs import Outcome, Source
 from tests.faults.conftest import FCP, REPO, Deployment, T, hammering
 
 Switch = Callable[[Deployment], None]

@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import timedelta
 
-from alesco.sync_runs import Outcome, Source
+from alesco.storage.sync_runs import Outcome, Source
 from tests.faults.conftest import FCP, REPO, Deployment, T, hammering
 
 SPAWN_TIMEOUT = 60  # seconds for a fresh interpreter to import everything and reach upstream

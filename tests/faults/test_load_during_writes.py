@@ -21,7 +21,7 @@ from urllib.parse import quote
 import httpx
 import orjson
 
-from alesco.sync_runs import Outcome, Source
+from alesco.storage.sync_runs import Outcome, Source
 from tests.faults.conftest import DISCUSSION, REPO, Deployment, T
 from tests.processes import serving
 

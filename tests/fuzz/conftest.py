@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from alesco.db import create_db_engine
-from alesco.migrate import upgrade
-from alesco.snapshot import install_snapshot
+from alesco.database.db import create_db_engine
+from alesco.database.migrate import upgrade
+from alesco.storage.snapshot import install_snapshot
 from alesco.timestamps import utc_now
 from api.app import create_app
 from tests.conftest import make_settings
@@ -20,7 +20,7 @@ from tests.conftest import make_settings
 
 @pytest.fixture(scope="module")
 def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("fuzz") / "alesco.db"
+    path: Path = tmp_path_factory.mktemp("fuzz") / "alesco.database.db"
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine)
     assert install_snapshot(engine, utc_now()), "the snapshot did not install"

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from alesco.data_version import read_data_version
-from alesco.lifecycle import Stage
-from alesco.queries import find_proposals
-from alesco.snapshot import install_snapshot, read_snapshot
-from alesco.sync_runs import Outcome, Source
-from ingest.github_sync import sync_github
+from alesco.database.data_version import read_data_version
+from alesco.domain.lifecycle import Stage
+from alesco.read.queries import find_proposals
+from alesco.storage.snapshot import install_snapshot, read_snapshot
+from alesco.storage.sync_runs import Outcome, Source
+from ingest.syncs.github_sync import sync_github
 from tests.conftest import make_settings
 from tests.factories import index_of
 from tests.ingest.conftest import api_client

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from alesco.calendar import CalendarEvent
-from alesco.committee_store import load_committee, replace_calendar
-from alesco.sync_runs import Origin, Outcome
-from ingest.meetings_sync import sync_meetings
+from alesco.storage.committee_store import load_committee, replace_calendar
+from alesco.storage.sync_runs import Origin, Outcome
+from alesco.upstream.calendar import CalendarEvent
+from ingest.syncs.meetings_sync import sync_meetings
 from tests.conftest import make_settings
-from tests.unit.test_calendar import WEEKLY_UIDS, moved, series
+from tests.upstream.test_calendar import WEEKLY_UIDS, moved, series
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 REPOS = ("AlmaLinux/ALESCo",)

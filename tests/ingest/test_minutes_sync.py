@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from alesco.committee_store import load_committee
-from alesco.sync_runs import Outcome
-from ingest.minutes_sync import sync_minutes
+from alesco.storage.committee_store import load_committee
+from alesco.storage.sync_runs import Outcome
+from ingest.syncs.minutes_sync import sync_minutes
 from tests.conftest import make_settings
 
 MINUTES = Path(__file__).parent.parent / "data" / "minutes"

@@ -9,9 +9,9 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from alesco.committee_store import load_committee
-from alesco.sync_runs import Outcome
-from ingest.roster_sync import sync_roster
+from alesco.storage.committee_store import load_committee
+from alesco.storage.sync_runs import Outcome
+from ingest.syncs.roster_sync import sync_roster
 from tests.conftest import make_settings
 from tests.fakes.server import serve_in_thread
 

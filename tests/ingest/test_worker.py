@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from alesco.ingest_lock import IngestLock
-from alesco.lifecycle import Stage
-from alesco.models import SyncRunRow, WebhookDeliveryRow
-from alesco.sync_runs import Origin, Outcome, Source, SyncReport, begin_sync_run, latest_run
-from alesco.webhooks import Delivery, record_delivery
-from ingest.github_sync import sync_github
+from alesco.database.ingest_lock import IngestLock
+from alesco.database.models import SyncRunRow, WebhookDeliveryRow
+from alesco.domain.lifecycle import Stage
+from alesco.storage.sync_runs import Origin, Outcome, Source, SyncReport, begin_sync_run, latest_run
+from alesco.storage.webhooks import Delivery, record_delivery
+from ingest.syncs.github_sync import sync_github
 from ingest.worker import resync_webhook_pulls, run_forever, run_once
 from tests.conftest import make_settings
 from tests.ingest.test_github_sync import stage_of

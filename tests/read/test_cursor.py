@@ -1,10 +1,10 @@
-"""Tests of alesco/cursor.py: cursors round-trip and foreign strings are refused."""
+"""Tests of alesco/read/cursor.py: cursors round-trip and foreign strings are refused."""
 
 from __future__ import annotations
 
 import pytest
 
-from alesco.cursor import Cursor, InvalidCursor
+from alesco.read.cursor import Cursor, InvalidCursor
 
 
 @pytest.mark.parametrize("key", ["2025-05-14T20:31:34Z", 42])

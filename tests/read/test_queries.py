@@ -1,11 +1,11 @@
-"""Tests of alesco/queries.py: filters, sort orders and keyset pages over the in-memory index."""
+"""Tests of alesco/read/queries.py: filters, sort orders and keyset pages over the index."""
 
 from __future__ import annotations
 
 import pytest
 
-from alesco.lifecycle import Stage
-from alesco.queries import (
+from alesco.domain.lifecycle import Stage
+from alesco.read.queries import (
     KindFilter,
     ProposalIndex,
     ProposalQuery,
@@ -13,7 +13,7 @@ from alesco.queries import (
     StateFilter,
     list_proposals,
 )
-from alesco.rfc_document import RfcDocument
+from alesco.upstream.rfc_document import RfcDocument
 from tests.factories import event, facts, pull, stored
 
 REPO = "AlmaLinux/ALESCo"

@@ -1,15 +1,15 @@
-"""Tests of alesco/github_store.py against real databases: round trips and replacement."""
+"""Tests of alesco/storage/github_store.py against real databases: round trips and replacement."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from alesco.data_version import read_data_version
-from alesco.github_store import load_stored_pulls, replace_proposals
-from alesco.lifecycle import Stage
-from alesco.queries import find_proposals
-from alesco.rfc_document import RfcDocument
-from alesco.sync_runs import Origin
+from alesco.database.data_version import read_data_version
+from alesco.domain.lifecycle import Stage
+from alesco.read.queries import find_proposals
+from alesco.storage.github_store import load_stored_pulls, replace_proposals
+from alesco.storage.sync_runs import Origin
+from alesco.upstream.rfc_document import RfcDocument
 from tests.factories import day, event, facts, index_of, pull, stored
 
 REPO = "AlmaLinux/ALESCo"

@@ -1,4 +1,4 @@
-"""Tests of alesco/calendar.py: Indico's JSON export and iCalendar feeds, as Indico sends
+"""Tests of alesco/upstream/calendar.py: Indico's JSON export and iCalendar feeds, as Indico sends
 them (tests/data/indico) and as other calendars do (recurrence, TZID, STATUS)."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from alesco.calendar import (
+from alesco.errors import MalformedUpstream
+from alesco.upstream.calendar import (
     occurrence_day,
     parse_icalendar,
     parse_indico_export,
     renamed_occurrence,
 )
-from alesco.errors import MalformedUpstream
 
 INDICO = Path(__file__).parent.parent / "data" / "indico"
 BASE = "https://events.almalinux.org"

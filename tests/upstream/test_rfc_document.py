@@ -1,4 +1,4 @@
-"""Tests of alesco/rfc_document.py against the real ALESCo RFC files and edge cases."""
+"""Tests of alesco/upstream/rfc_document.py against the real ALESCo RFC files and edge cases."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alesco.rfc_document import (
+from alesco.upstream.rfc_document import (
     normalize_rfc_number,
     parse_authors,
     parse_rfc_document,

@@ -1,4 +1,4 @@
-"""Tests of alesco/roster.py: the bundled roster, and errors reported at file and line."""
+"""Tests of alesco/upstream/roster.py: the bundled roster, and errors reported at file and line."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from alesco.roster import RosterError, bundled_roster_text, parse_roster
+from alesco.upstream.roster import RosterError, bundled_roster_text, parse_roster
 
 
 def test_bundled_roster_is_the_real_committee():

@@ -1,0 +1,1 @@
+"""Alembic migrations, applied by `alesco.database.migrate`; revision ids never change."""

@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the connection `alesco.migrate` hands over."""
+"""Alembic environment: runs against the connection `alesco.database.migrate` hands over."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
-import alesco.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import alesco.database.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 
 def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:

@@ -1,4 +1,4 @@
-"""The server's limits (`api.connection_guard`), over real sockets against uvicorn with the
+"""The server's limits (`api.edge.connection_guard`), over real sockets against uvicorn with the
 protocol `alesco serve` runs: every refusal a problem, given before reading past the limit,
 on both the quick path (a whole request on an idle connection) and uvicorn's parser."""
 
@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import Engine
 
 from api.app import create_app
-from api.connection_guard import DEFAULT_BODY_LIMIT, ServerLimits
-from api.fast_protocol import cache_hit_protocol
-from tests.api.test_fast_protocol import frozen_app, read_answers, snapshot_engine  # noqa: F401
+from api.edge.connection_guard import DEFAULT_BODY_LIMIT, ServerLimits
+from api.edge.fast_protocol import cache_hit_protocol
+from tests.api.edge.test_fast_protocol import frozen_app, read_answers, snapshot_engine  # noqa: F401
 from tests.conftest import make_settings
 from tests.fakes.server import serve_in_thread
 

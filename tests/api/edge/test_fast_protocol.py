@@ -1,4 +1,4 @@
-"""Cache hits answered by `api.fast_protocol` inside uvicorn: the same answers as the ASGI
+"""Cache hits answered by `api.edge.fast_protocol` inside uvicorn: the same answers as the ASGI
 path, over a real socket, with the order, keep-alive and metrics of HTTP kept."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import orjson
 import pytest
 from sqlalchemy import Engine
 
-from alesco.db import create_db_engine
-from alesco.migrate import upgrade
-from alesco.snapshot import install_snapshot
+from alesco.database.db import create_db_engine
+from alesco.database.migrate import upgrade
+from alesco.storage.snapshot import install_snapshot
 from alesco.timestamps import utc_now
 from api.app import create_app
-from api.fast_protocol import MAX_HELD, cache_hit_protocol
+from api.edge.fast_protocol import MAX_HELD, cache_hit_protocol
 from tests.conftest import make_settings
 from tests.fakes.server import serve_in_thread
 
@@ -31,7 +31,7 @@ PER_REQUEST = {"date", "x-request-id"}
 
 @pytest.fixture(scope="module")
 def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("fast") / "alesco.db"
+    path: Path = tmp_path_factory.mktemp("fast") / "alesco.database.db"
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine)
     assert install_snapshot(engine, utc_now())

@@ -1,4 +1,4 @@
-"""One reading of every deciding header (`api.header_reading`): a repeated one is a 400
+"""One reading of every deciding header (`api.edge.header_reading`): a repeated one is a 400
 problem on every route, on the quick path and the ASGI path alike, on both databases, and
 no answer another client gets changes (the cache poisoning this rule closes)."""
 
@@ -13,11 +13,11 @@ import pytest
 
 from alesco.settings import Settings
 from api.app import create_app
-from api.fast_protocol import cache_hit_protocol
-from api.header_reading import DECIDING_HEADERS, duplicated_header
-from api.wire_answers import KEY_HEADERS
-from tests.api.test_connection_guard import answer_of
-from tests.api.test_fast_protocol import read_answers
+from api.edge.fast_protocol import cache_hit_protocol
+from api.edge.header_reading import DECIDING_HEADERS, duplicated_header
+from api.edge.wire_answers import KEY_HEADERS
+from tests.api.edge.test_connection_guard import answer_of
+from tests.api.edge.test_fast_protocol import read_answers
 from tests.conftest import make_settings
 from tests.fakes.server import serve_in_thread
 

@@ -1,4 +1,4 @@
-"""`ObservedApp.answer_whole` (the bytes `api.fast_protocol` writes) against the ASGI path:
+"""`ObservedApp.answer_whole` (the bytes `api.edge.fast_protocol` writes) against the ASGI path:
 for every variant of a request, the same status, headers and body, kept or not."""
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Tests of api/negotiation.py: which representation an `Accept` header asks for."""
+"""Tests of api/formats/negotiation.py: which representation an `Accept` header asks for."""
 
 from __future__ import annotations
 
 import pytest
 
-from api.negotiation import accepted_format
+from api.formats.negotiation import accepted_format
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of api/problems.py: a problem can be written whatever strings it carries."""
+"""Tests of api/formats/problems.py: a problem can be written whatever strings it carries."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import orjson
 import pytest
 from starlette.requests import Request
 
-from api.problems import MAX_INSTANCE_LENGTH, PROBLEM_JSON, problem_response, shown
+from api.formats.problems import MAX_INSTANCE_LENGTH, PROBLEM_JSON, problem_response, shown
 
 
 def request_for(path: str) -> Request:

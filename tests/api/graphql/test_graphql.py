@@ -8,7 +8,7 @@ import pytest
 
 from api.graphql.schema import schema
 
-SDL = Path(__file__).parent.parent.parent / "schema.graphql"
+SDL = Path(__file__).parents[3] / "schema.graphql"
 
 NODE_FIELDS = """
   repo number title url kind state stage outcome draft

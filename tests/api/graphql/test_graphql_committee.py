@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.api.test_graphql import graphql
+from tests.api.graphql.test_graphql import graphql
 
 NESTED = """query($first: Int!) {
   proposals(state: ALL, kind: ALL, first: $first) {
@@ -121,9 +121,9 @@ async def test_nested_queries_run_no_sql_however_many_proposals(client, meetings
 async def test_attendees_not_on_the_roster(client, engine, meetings, listed, names, members):
     from sqlmodel import Session
 
-    from alesco.committee_store import MinutesFile, replace_minutes
-    from alesco.minutes import parse_minutes
-    from alesco.sync_runs import Origin
+    from alesco.storage.committee_store import MinutesFile, replace_minutes
+    from alesco.storage.sync_runs import Origin
+    from alesco.upstream.minutes import parse_minutes
     from tests.api.conftest import NOW
 
     people = "".join(f"- {name}\n" for name in listed)

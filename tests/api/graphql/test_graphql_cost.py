@@ -16,7 +16,7 @@ from graphql import (
     parse,
 )
 
-from alesco.queries import DEFAULT_LIMIT
+from alesco.read.queries import DEFAULT_LIMIT
 from api.graphql.cost import DEFAULT_LIST_SIZE, LIST_SIZES, MAX_REPORTED_COST, PAGE_SIZED
 from api.graphql.cost import operation_cost as cost_of
 from api.graphql.schema import schema

@@ -114,7 +114,7 @@ async def test_several_operations_need_an_operation_name(client, meetings):
 
 # The cost budget (api.graphql.cost): what a query may cost to answer, refused unrun.
 
-ROOT = Path(__file__).parent.parent.parent
+ROOT = Path(__file__).parents[3]
 BUDGET = make_settings().graphql_max_cost
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import alesco.models
+from alesco.database.models import UTCDateTime
 
 revision = "0001_initial"
 down_revision = None
@@ -26,7 +26,7 @@ def upgrade() -> None:
         "data_version",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("changed_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("next_url", sa.String(length=2000), nullable=True),
         sa.Column("body", sa.LargeBinary(), nullable=False),
-        sa.Column("stored_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("stored_at", UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("url"),
     )
     op.create_table(
@@ -51,10 +51,10 @@ def upgrade() -> None:
         sa.Column("author_login", sa.String(length=100), nullable=True),
         sa.Column("author_avatar_url", sa.String(length=500), nullable=True),
         sa.Column("labels", sa.JSON(), nullable=False),
-        sa.Column("created_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("merged_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("merged_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_by", sa.String(length=100), nullable=True),
         sa.Column("added_paths", sa.JSON(), nullable=False),
         sa.Column("rfc_path", sa.String(length=500), nullable=True),
@@ -62,13 +62,13 @@ def upgrade() -> None:
         sa.Column("rfc_number", sa.String(length=10), nullable=True),
         sa.Column("rfc_authors", sa.JSON(), nullable=False),
         sa.Column("rfc_status", sa.String(length=100), nullable=True),
-        sa.Column("rfc_created_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("rfc_updated_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rfc_created_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rfc_updated_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("abstract", sa.Text(), nullable=True),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("stage", sa.String(length=20), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
-        sa.Column("stage_since", alesco.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("stage_since", UTCDateTime(timezone=True), nullable=True),
         sa.Column("stage_history", sa.JSON(), nullable=False),
         sa.Column("stage_reason", sa.JSON(), nullable=True),
         sa.Column("supersedes", sa.JSON(), nullable=False),
@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("event", sa.String(length=50), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=True),
         sa.Column("label", sa.String(length=200), nullable=True),
-        sa.Column("created_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("proposal_event", schema=None) as batch_op:
@@ -105,8 +105,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("origin", sa.String(length=20), nullable=False),
-        sa.Column("started_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.String(length=50), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
@@ -116,8 +116,8 @@ def upgrade() -> None:
         sa.Column("changed", sa.Boolean(), nullable=False),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("rate_limit_remaining", sa.Integer(), nullable=True),
-        sa.Column("rate_limit_reset_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("snapshot_built_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rate_limit_reset_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("snapshot_built_at", UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("sync_run", schema=None) as batch_op:
@@ -129,7 +129,7 @@ def upgrade() -> None:
             "data_version",
             sa.column("id", sa.Integer()),
             sa.column("version", sa.Integer()),
-            sa.column("changed_at", alesco.models.UTCDateTime()),
+            sa.column("changed_at", UTCDateTime()),
         ),
         [{"id": 1, "version": 0, "changed_at": datetime(1970, 1, 1, tzinfo=UTC)}],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import alesco.models
+from alesco.database.models import UTCDateTime
 
 revision = "0002_committee"
 down_revision = "0001_initial"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         "calendar_event",
         sa.Column("uid", sa.String(length=500), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("starts_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("starts_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("url", sa.String(length=500), nullable=True),
         sa.Column("location", sa.Text(), nullable=True),

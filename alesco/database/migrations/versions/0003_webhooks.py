@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import alesco.models
+from alesco.database.models import UTCDateTime
 
 revision = "0003_webhooks"
 down_revision = "0002_committee"
@@ -27,8 +27,8 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=50), nullable=True),
         sa.Column("repo", sa.String(length=200), nullable=True),
         sa.Column("number", sa.Integer(), nullable=True),
-        sa.Column("received_at", alesco.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("processed_at", alesco.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("received_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("delivery_id"),
     )
     with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
@@ -42,9 +42,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("sync_run", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("retry_at", alesco.models.UTCDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("retry_at", UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 
