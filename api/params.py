@@ -34,6 +34,7 @@ from alesco.read.queries import (
 from alesco.settings import REPO_PATTERN
 from alesco.timestamps import parse_timestamp
 from alesco.upstream.github_records import MAX_PULL_NUMBER
+from api.formats.negotiation import BOOLEAN_WORDS
 from api.formats.problems import BadParameter, shown
 
 E = TypeVar("E", bound=StrEnum)
@@ -52,11 +53,6 @@ FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RFC3339_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-# `?pretty` alone means yes, as in `?pretty=1`.
-BOOLEAN_WORDS = {
-    **dict.fromkeys(("", "1", "true", "yes"), True),
-    **dict.fromkeys(("0", "false", "no"), False),
-}
 
 
 def reject_unknown(

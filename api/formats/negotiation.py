@@ -9,6 +9,11 @@ from collections.abc import Mapping
 HUMAN_AGENTS = (b"curl/", b"wget/", b"httpie/", b"xh/")
 FORMATS = ("json", "csv", "atom", "ics", "html")
 COMPRESSIBLE_SIZE = 1024  # smaller bodies are not worth a content coding
+# The words a yes/no parameter takes; `?pretty` alone means yes, as in `?pretty=1`.
+BOOLEAN_WORDS = {
+    **dict.fromkeys(("", "1", "true", "yes"), True),
+    **dict.fromkeys(("0", "false", "no"), False),
+}
 
 
 MEDIA_TYPES = {

@@ -17,9 +17,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.formats.negotiation import is_human_agent, requested_format
+from api.formats.negotiation import BOOLEAN_WORDS, is_human_agent, requested_format
 from api.formats.problems import BadParameter, shown
-from api.params import BOOLEAN_WORDS
 
 Cell = Callable[[Mapping[str, Any]], Any]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

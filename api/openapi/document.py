@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from alesco import __version__
-from alesco.domain.lifecycle import Kind, Rule, Stage
 from alesco.read.meeting_queries import MeetingSort
 from alesco.read.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
 from alesco.upstream.github_records import MAX_PULL_NUMBER
-from api.formats.openapi_service import SERVICE_SCHEMAS, service_paths
-from api.params import BOOLEAN_WORDS
+from api.formats.negotiation import BOOLEAN_WORDS
+from api.openapi.schemas import SCHEMAS, STAGES, ref
+from api.openapi.service import SERVICE_SCHEMAS, service_paths
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -25,255 +25,6 @@ CACHE_NOTE = (
     "stale-while-revalidate=600, stale-if-error=86400, Vary: Accept, Accept-Encoding, "
     "CORS (Access-Control-Allow-Origin: *), and gzip or brotli for bodies over 1 KB."
 )
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
-    return {"type": [kind, "null"], **extra}
-
-
-def _obj(properties: dict[str, Any], description: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-TIME = {"type": "string", "format": "date-time"}
-TIME_OR_NULL = _nullable("string", format="date-time")
-DATE = {"type": "string", "format": "date"}
-DATE_OR_NULL = _nullable("string", format="date")
-STRING_OR_NULL = _nullable("string")
-STRINGS = {"type": "array", "items": {"type": "string"}}
-STAGES = [stage.value for stage in Stage]
-
-SCHEMAS: dict[str, Any] = {
-    "Problem": {
-        "type": "object",
-        "description": "An RFC 9457 problem detail.",
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "instance": {"type": "string"},
-            "invalid-params": {
-                "type": "array",
-                "items": _obj({"name": {"type": "string"}, "reason": {"type": "string"}}),
-            },
-        },
-        "required": ["type", "title", "status", "detail"],
-    },
-    "Author": _obj({"login": {"type": "string"}, "avatar_url": STRING_OR_NULL}),
-    "Label": _obj(
-        {"name": {"type": "string"}, "color": STRING_OR_NULL, "description": STRING_OR_NULL}
-    ),
-    "StageEntry": _obj({"stage": {"enum": STAGES}, "entered_at": TIME_OR_NULL}),
-    "StageReason": _obj(
-        {
-            "rule": {"enum": [rule.value for rule in Rule]},
-            "evidence": STRING_OR_NULL,
-            "at": TIME_OR_NULL,
-        },
-        "Why the proposal has its stage: the rule, what decided it, and when.",
-    ),
-    "Rfc": _obj(
-        {
-            "path": {"type": "string"},
-            "title": STRING_OR_NULL,
-            "number": STRING_OR_NULL,
-            "authors": STRINGS,
-            "status": STRING_OR_NULL,
-            "created_at": TIME_OR_NULL,
-            "updated_at": TIME_OR_NULL,
-        },
-        "The RFC file the pull request adds, as its header states.",
-    ),
-    "MeetingRef": _obj({"meeting_id": {"type": "string"}, "date": DATE, "url": STRING_OR_NULL}),
-    "NextVote": _obj(
-        {
-            "meeting_id": {"type": "string"},
-            "date": DATE,
-            "starts_at": TIME_OR_NULL,
-            "url": STRING_OR_NULL,
-        }
-    ),
-    "Proposal": _obj(
-        {
-            "repo": {"type": "string"},
-            "number": {"type": "integer"},
-            "title": {"type": "string"},
-            "url": STRING_OR_NULL,
-            "kind": {"enum": [kind.value for kind in Kind]},
-            "state": {"enum": ["open", "closed"]},
-            "stage": {"enum": [*STAGES, None]},
-            "outcome": {"enum": ["accepted", "rejected", "withdrawn", "superseded", None]},
-            "draft": {"type": "boolean"},
-            "author": {"oneOf": [_ref("Author"), {"type": "null"}]},
-            "labels": {"type": "array", "items": _ref("Label")},
-            "rfc_number": STRING_OR_NULL,
-            "abstract": STRING_OR_NULL,
-            "rfc": {"oneOf": [_ref("Rfc"), {"type": "null"}]},
-            "created_at": TIME,
-            "updated_at": TIME,
-            "closed_at": TIME_OR_NULL,
-            "merged_at": TIME_OR_NULL,
-            "stage_since": TIME_OR_NULL,
-            "stage_history": {"type": "array", "items": _ref("StageEntry")},
-            "stage_reason": {"oneOf": [_ref("StageReason"), {"type": "null"}]},
-            "supersedes": {"type": "array", "items": {"type": "integer"}},
-            "superseded_by": _nullable("integer"),
-            "discussed_in": {"type": "array", "items": _ref("MeetingRef")},
-            "next_vote": {"oneOf": [_ref("NextVote"), {"type": "null"}]},
-        },
-        "A pull request of a configured repository, with its RFC lifecycle.",
-    ),
-    "PullRef": _obj({"repo": {"type": "string"}, "number": {"type": "integer"}}),
-    "Meeting": _obj(
-        {
-            "id": {"type": "string"},
-            "date": DATE,
-            "title": {"type": "string"},
-            "starts_at": TIME_OR_NULL,
-            "ends_at": TIME_OR_NULL,
-            "timezone": STRING_OR_NULL,
-            "url": STRING_OR_NULL,
-            "location": STRING_OR_NULL,
-            "status": {"enum": ["upcoming", "past", "cancelled"]},
-            "cancel_reason": STRING_OR_NULL,
-            "minutes_url": STRING_OR_NULL,
-            "recorder": STRING_OR_NULL,
-            "attendees": STRINGS,
-            "absentees": STRINGS,
-            "board_attendees": STRINGS,
-            "community_attendees": STRINGS,
-            "decisions": STRINGS,
-            "proposals_discussed": {"type": "array", "items": {"type": "integer"}},
-            "proposals": {"type": "array", "items": _ref("PullRef")},
-        },
-        "A committee meeting: its scheduled event and its minutes, joined by date.",
-    ),
-    "ChairTerm": _obj({"from": DATE, "to": DATE_OR_NULL}),
-    "Member": _obj(
-        {
-            "name": {"type": "string"},
-            "github": STRING_OR_NULL,
-            "title": STRING_OR_NULL,
-            "affiliation": STRING_OR_NULL,
-            "avatar_url": STRING_OR_NULL,
-            "joined": DATE_OR_NULL,
-            "left": DATE_OR_NULL,
-            "current": {"type": "boolean"},
-            "chair": {"type": "boolean"},
-            "chair_terms": {"type": "array", "items": _ref("ChairTerm")},
-            "meetings_attended": {"type": "integer"},
-            "last_attended": DATE_OR_NULL,
-        }
-    ),
-    "Freshness": _obj(
-        {
-            "synced_at": TIME_OR_NULL,
-            "stale": {"type": "boolean"},
-            "origin": {"enum": ["upstream", "snapshot", "mixed", None]},
-        },
-        "How fresh the data behind a response is.",
-    ),
-    "ListMeta": {
-        "allOf": [
-            _ref("Freshness"),
-            _obj(
-                {
-                    "count": {"type": "integer"},
-                    "limit": {"type": "integer"},
-                    "next_cursor": STRING_OR_NULL,
-                }
-            ),
-        ]
-    },
-    "SourceStatus": _obj(
-        {
-            "origin": {"enum": ["upstream", "snapshot", None]},
-            "stale": {"type": "boolean"},
-            "stale_since": TIME_OR_NULL,
-            "synced_at": TIME_OR_NULL,
-            "snapshot_built_at": TIME_OR_NULL,
-            "last_attempt_at": TIME_OR_NULL,
-            "last_success_at": TIME_OR_NULL,
-            "outcome": {"enum": ["running", "success", "failed", "interrupted", None]},
-            "error": {
-                "oneOf": [
-                    _obj({"reason": STRING_OR_NULL, "message": {"type": "string"}}),
-                    {"type": "null"},
-                ]
-            },
-            "items": {"type": "integer"},
-            "requests": {"type": "integer"},
-            "not_modified": {"type": "integer"},
-            "warnings": STRINGS,
-            "rate_limit": {
-                "oneOf": [
-                    _obj({"remaining": {"type": "integer"}, "reset_at": TIME_OR_NULL}),
-                    {"type": "null"},
-                ]
-            },
-            "retry_at": {
-                **TIME_OR_NULL,
-                "description": "Rate-limited: the next attempt waits until then.",
-            },
-        }
-    ),
-    "Status": _obj(
-        {
-            "sources": {
-                "type": "object",
-                "additionalProperties": _ref("SourceStatus"),
-                "required": ["github", "meetings", "minutes", "roster"],
-            },
-            "data_version": {"type": "integer"},
-            "data_changed_at": TIME,
-        }
-    ),
-}
-
-
-def _envelope(data: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {"data": data, "meta": meta},
-        "required": ["data", "meta"],
-    }
-
-
-SCHEMAS |= {
-    "ProposalList": _envelope({"type": "array", "items": _ref("Proposal")}, _ref("ListMeta")),
-    "ProposalItem": _envelope(_ref("Proposal"), _ref("Freshness")),
-    "MeetingList": _envelope({"type": "array", "items": _ref("Meeting")}, _ref("ListMeta")),
-    "MeetingItem": _envelope(_ref("Meeting"), _ref("Freshness")),
-    "NextMeeting": _envelope({"oneOf": [_ref("Meeting"), {"type": "null"}]}, _ref("Freshness")),
-    "MemberList": _envelope(
-        {"type": "array", "items": _ref("Member")},
-        {"allOf": [_ref("Freshness"), _obj({"count": {"type": "integer"}})]},
-    ),
-    "StatusItem": _envelope(_ref("Status"), {"type": "object"}),
-    "Index": _envelope(
-        _obj(
-            {
-                "name": {"type": "string"},
-                "version": {"type": "string"},
-                "description": {"type": "string"},
-                "links": {"type": "object", "additionalProperties": {"type": "string"}},
-            }
-        ),
-        {"type": "object"},
-    ),
-}
 
 
 def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
@@ -373,7 +124,7 @@ def _ok(
     """A 200 response: JSON of `schema`, and other media types (type -> what it holds)."""
     content: dict[str, Any] = {}
     if schema:
-        content[JSON] = {"schema": _ref(schema)}
+        content[JSON] = {"schema": ref(schema)}
     for media, note in (alternatives or {}).items():
         content[media] = {"schema": {"type": "string", "description": note}}
     return {"description": description, "content": content}
@@ -384,7 +135,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
     return {
         str(status): {
             "description": names[status],
-            "content": {PROBLEM: {"schema": _ref("Problem")}},
+            "content": {PROBLEM: {"schema": ref("Problem")}},
         }
         for status in statuses
     }

@@ -1,5 +1,5 @@
 """The OpenAPI description of the routes around the data: GraphQL, health, metrics, docs and
-the website widget (`api.formats.openapi` describes the REST data routes and joins these in).
+the website widget (`api.openapi.document` describes the REST data routes and joins these in).
 
 `POST /webhooks/github` exists only where a webhook secret is configured and is GitHub's to
 call, not the public's: it is described in the README, not here.

@@ -13,7 +13,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.formats.openapi import openapi_document
+from api.openapi.document import openapi_document
 from api.params import reject_unknown
 
 
