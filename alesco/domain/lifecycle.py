@@ -27,6 +27,7 @@ from typing import Any
 
 from alesco.timestamps import format_timestamp, parse_timestamp
 from alesco.upstream.github_records import IssueEvent, PullRequest
+from alesco.upstream.rfc_document import is_rfc_path
 
 
 class Kind(StrEnum):
@@ -59,7 +60,6 @@ CLOSED_STAGE_LABELS = (
 # "RFC" not followed by a letter: `RFC:`, `RFC 12`, `RFC0012`, `[RFC]` count; `rfcs/...` (a
 # path, as in ALESCo #13's title) and words like "RFCs" do not.
 _RFC_TITLE = re.compile(r"^\s*\[?rfc(?![a-z])", re.IGNORECASE)
-_TEMPLATE_FILE = re.compile(r"(?:\d+[-_])?template(?:\.\w+)?")
 
 
 class Rule(StrEnum):
@@ -122,15 +122,6 @@ class Lifecycle:
     @property
     def stage_since(self) -> datetime | None:
         return self.history[-1].entered_at if self.history else None
-
-
-def is_rfc_path(path: str) -> bool:
-    """A file that makes its PR an RFC when added: under `rfcs/`, not the template itself
-    (`0000-template.md`, `template.md`); `0011-template-engine.md` is an RFC like any other."""
-    if not path.startswith("rfcs/"):
-        return False
-    name = path.rsplit("/", 1)[-1].lower()
-    return _TEMPLATE_FILE.fullmatch(name) is None
 
 
 def derive_kind(title: str, added_paths: Iterable[str]) -> Kind:

@@ -20,6 +20,7 @@ _NUMBER = re.compile(r"\b(\d{1,6})\b")
 _FILE_NUMBER = re.compile(r"(?:^|/)(\d{1,6})-[^/]*$")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ANGLE_EMAIL = re.compile(r"<[^>]*@[^>]*>")
+_TEMPLATE_FILE = re.compile(r"(?:\d+[-_])?template(?:\.\w+)?")
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -123,10 +124,17 @@ def parse_rfc_document(text: str, path: str) -> RfcDocument:
     )
 
 
+def is_rfc_path(path: str) -> bool:
+    """A file that makes its PR an RFC when added: under `rfcs/`, not the template itself
+    (`0000-template.md`, `template.md`); `0011-template-engine.md` is an RFC like any other."""
+    if not path.startswith("rfcs/"):
+        return False
+    name = path.rsplit("/", 1)[-1].lower()
+    return _TEMPLATE_FILE.fullmatch(name) is None
+
+
 def pick_rfc_file(added_paths: tuple[str, ...]) -> str | None:
     """The RFC document a PR adds: the first Markdown file under `rfcs/` (template aside)."""
-    from alesco.domain.lifecycle import is_rfc_path
-
     candidates = sorted(
         path for path in added_paths if is_rfc_path(path) and path.lower().endswith(".md")
     )

@@ -18,11 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from alesco.storage.webhooks import (
+from alesco.storage.webhooks import record_delivery
+from alesco.upstream.github_webhooks import (
     BadDelivery,
     Delivery,
     parse_delivery,
-    record_delivery,
     signature_is_valid,
 )
 from api.context import engine_of, holder_of, settings_of

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from alesco.database.models import WebhookDeliveryRow
-from alesco.storage.webhooks import signature_is_valid
+from alesco.upstream.github_webhooks import signature_is_valid
 from api.app import create_app
 from api.routes.webhooks import MAX_BODY_BYTES
 from tests.api.conftest import NOW, REPO

@@ -13,7 +13,8 @@ from alesco.database.ingest_lock import IngestLock
 from alesco.database.models import SyncRunRow, WebhookDeliveryRow
 from alesco.domain.lifecycle import Stage
 from alesco.storage.sync_runs import Origin, Outcome, Source, SyncReport, begin_sync_run, latest_run
-from alesco.storage.webhooks import Delivery, record_delivery
+from alesco.storage.webhooks import record_delivery
+from alesco.upstream.github_webhooks import Delivery
 from ingest.syncs.github_sync import sync_github
 from ingest.worker import resync_webhook_pulls, run_forever, run_once
 from tests.conftest import make_settings
