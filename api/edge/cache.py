@@ -21,170 +21,49 @@ same cache. Health probes are never cached.
 from __future__ import annotations
 
 import email.utils
-import gzip
 import hashlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC
+from collections.abc import Mapping
 from typing import Any
 
-import brotli
 import orjson
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.edge.asgi_bodies import (
+    Answer,
+    collect_answer,
+    read_body,
+    replay_body,
+    send_answer,
+    send_body,
+)
+from api.edge.cache_entries import (
+    CORS,
+    VARY,
+    VARY_BY_AGENT,
+    Entry,
+    Generation,
+    not_modified_since,
+    tag_matches,
+)
 from api.edge.refusals import send_problem
 from api.formats.negotiation import (
-    COMPRESSIBLE_SIZE,
     accepted_format,
     chosen_encoding,
     is_human_agent,
 )
 from api.model_holder import ModelHolder
 
-CACHE_CONTROL = b"public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
-VARY = b"Accept, Accept-Encoding"
-# JSON is indented for curl-like clients. That answer may go to them alone; the compact
-# one is fine for anybody, so it does not vary by agent (and a CDN keeps one copy of it).
-VARY_BY_AGENT = b"Accept, Accept-Encoding, User-Agent"
-CORS = [
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"ETag, Link, Last-Modified, Content-Length, X-Total-Count"),
-]
 PREFLIGHT = [*CORS, (b"access-control-max-age", b"86400")]
 METHOD_ORDER = ("GET", "HEAD", "POST", "OPTIONS")
 ALLOWED_REQUEST_HEADERS = b"Accept, Content-Type, If-None-Match, If-Modified-Since"
 NEVER_CACHED = frozenset({"/healthz", "/readyz", "/metrics"})
 EPOCH_SECONDS = 30
-MAX_ENTRIES = 4096
 MAX_CACHED_BODY = 4 * 1024 * 1024
-SEND_PART = 64 * 1024  # bodies larger than this are sent in parts of this size
-# Bytes of bodies one generation holds (each counted twice: its compressed variants). Past
-# it the oldest entries go, so a stranger asking for thousands of distinct lists bounds the
-# memory they cost instead of growing it.
-MAX_CACHED_BYTES = 48 * 1024 * 1024
-CODERS: dict[str, Callable[[bytes], bytes]] = {
-    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
-    "br": lambda body: brotli.compress(body, quality=5),
-}
-SUFFIX = {"gzip": "-gz", "br": "-br"}
-
-Answer = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body
-
-
-class Generation(dict[tuple[Any, ...], "Entry"]):
-    """The entries of one model version and epoch, and the body bytes they hold."""
-
-    held = 0
-
-    def keep(self, key: tuple[Any, ...], entry: Entry) -> None:
-        """Store `entry`, dropping the oldest entries past MAX_ENTRIES or MAX_CACHED_BYTES."""
-        self.held += 2 * len(entry.body)
-        self[key] = entry
-        while len(self) > 1 and (len(self) > MAX_ENTRIES or self.held > MAX_CACHED_BYTES):
-            oldest = next(iter(self))
-            self.held -= 2 * len(self.pop(oldest).body)
-
-
-@dataclass
-class Entry:
-    """One cached representation and its precomputed header lists per content coding."""
-
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-    tag: str  # the quoted-less hash; ETags are '"tag"', '"tag-gz"', '"tag-br"'
-    vary: bytes = VARY
-    variants: dict[str | None, tuple[list[tuple[bytes, bytes]], bytes]] = field(
-        default_factory=dict
-    )
-    not_modified: dict[str | None, list[tuple[bytes, bytes]]] = field(default_factory=dict)
-
-    def variant(
-        self, coding: str | None, last_modified: bytes | None
-    ) -> tuple[str | None, list[tuple[bytes, bytes]], bytes]:
-        """The representation in `coding` (identity for small bodies), built on first use."""
-        if coding is not None and len(self.body) < COMPRESSIBLE_SIZE:
-            coding = None
-        if coding not in self.variants:
-            body = self.body if coding is None else CODERS[coding](self.body)
-            etag = f'"{self.tag}{SUFFIX.get(coding or "", "")}"'.encode()
-            common = [
-                (b"etag", etag),
-                (b"cache-control", CACHE_CONTROL),
-                (b"vary", self.vary),
-                *CORS,
-            ]
-            if last_modified:
-                common.append((b"last-modified", last_modified))
-            headers = [*self.headers, *common, (b"content-length", str(len(body)).encode())]
-            if coding is not None:
-                headers.append((b"content-encoding", coding.encode()))
-            self.variants[coding] = (headers, body)
-            self.not_modified[coding] = common
-        headers, body = self.variants[coding]
-        return coding, headers, body
 
 
 def _request_headers(scope: Scope) -> dict[bytes, bytes]:
     return dict(scope["headers"])
-
-
-def _matches(if_none_match: bytes, tag: str) -> bool:
-    """Weak comparison (RFC 9110 §13.1.2), coded variants counting as the same content."""
-    for candidate in if_none_match.decode("latin-1").split(","):
-        value = candidate.strip().removeprefix("W/").strip('"')
-        if value == "*" or value.split("-", 1)[0] == tag:
-            return True
-    return False
-
-
-def _not_modified_since(if_modified_since: bytes, last_modified: bytes | None) -> bool:
-    if last_modified is None:
-        return False
-    try:
-        since = email.utils.parsedate_to_datetime(if_modified_since.decode("latin-1"))
-        modified = email.utils.parsedate_to_datetime(last_modified.decode("latin-1"))
-    except (TypeError, ValueError):
-        return False
-    if since.tzinfo is None:  # asctime dates carry no zone; RFC 9110 §5.6.7: they are GMT
-        since = since.replace(tzinfo=UTC)
-    return modified <= since
-
-
-async def _collect(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, list[Any], bytes]:
-    """Run the inner app and buffer its whole answer."""
-    started: dict[str, Any] = {}
-    chunks: list[bytes] = []
-
-    async def capture(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            started.update(message)
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    try:
-        await app(scope, receive, capture)
-    except Exception:
-        # Starlette answers an unexpected error through its handler (a logged 500 problem),
-        # then raises it again for the server to see; the answer is what matters here.
-        if "status" not in started:
-            raise
-    return started.get("status", 500), list(started.get("headers", [])), b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    """A `receive` that hands the app a body we already read."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 class Edge:
@@ -291,16 +170,16 @@ class Edge:
         headers: Mapping[bytes, bytes],
         conditional: bool = True,
     ) -> None:
-        await _send_answer(send, self._answer(scope["method"], entry, headers, conditional))
+        await send_answer(send, self._answer(scope["method"], entry, headers, conditional))
 
     def _fresh(self, headers: Mapping[bytes, bytes], entry: Entry) -> bool:
         """Does the client already hold this representation? `If-None-Match` decides when
         sent (RFC 9110 §13.2.2); else `If-Modified-Since`."""
         if_none_match = headers.get(b"if-none-match")
         if if_none_match is not None:
-            return _matches(if_none_match, entry.tag)
+            return tag_matches(if_none_match, entry.tag)
         since = headers.get(b"if-modified-since")
-        return since is not None and _not_modified_since(since, self._last_modified)
+        return since is not None and not_modified_since(since, self._last_modified)
 
     def _key(
         self,
@@ -327,11 +206,11 @@ class Edge:
         method, path, query_string = scope["method"], scope["path"], scope["query_string"]
         answer = self.cached_answer(method, path, query_string, headers, scope["scheme"])
         if answer is not None:
-            await _send_answer(send, answer)
+            await send_answer(send, answer)
             return
         self.misses += 1
         entries = self.current()  # the generation the answer is computed in, kept with it
-        status, response_headers, body = await _collect(
+        status, response_headers, body = await collect_answer(
             self.app, {**scope, "method": "GET"}, receive
         )
         key = self._key(False, path, query_string, headers, scope["scheme"])
@@ -371,10 +250,10 @@ class Edge:
         if b"cache-control" not in names:
             extra.append((b"cache-control", b"no-store"))
         await send({"type": "http.response.start", "status": status, "headers": headers + extra})
-        await _send_body(send, b"" if scope["method"] == "HEAD" else body)
+        await send_body(send, b"" if scope["method"] == "HEAD" else body)
 
     async def _passthrough(self, scope: Scope, receive: Receive, send: Send) -> None:
-        status, headers, body = await _collect(self.app, scope, receive)
+        status, headers, body = await collect_answer(self.app, scope, receive)
         await self._forward(scope, send, status, headers, body)
 
     async def _preflight(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -405,13 +284,13 @@ class Edge:
         return None
 
     async def _graphql_post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await _read_body(receive, self.max_graphql_body)
+        body = await read_body(receive, self.max_graphql_body)
         headers = _request_headers(scope)
         if body is None:
             detail = f"GraphQL request bodies are limited to {self.max_graphql_body} bytes."
             await send_problem(send, 413, detail, scope["path"])
             return
-        replay = _replay(body)
+        replay = replay_body(body)
         path, query_string, scheme = scope["path"], scope["query_string"], scope["scheme"]
         key = self._graphql_key(path, query_string, headers, scheme, body)
         if key is None:
@@ -421,7 +300,7 @@ class Edge:
         entry = entries.get(key)
         if entry is None:
             self.misses += 1
-            status, response_headers, answer = await _collect(self.app, scope, replay)
+            status, response_headers, answer = await collect_answer(self.app, scope, replay)
             entry = self._store(entries, key, status, response_headers, answer, headers)
             if entry is None:
                 await self._forward(scope, send, status, response_headers, answer)
@@ -452,39 +331,3 @@ class Edge:
             # (254 levels): the endpoint answers it, uncached.
             return None
         return (*self._key(True, path, query_string, headers, scheme), canonical)
-
-
-async def _send_answer(send: Send, answer: Answer) -> None:
-    status, headers, body = answer
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await _send_body(send, body)
-
-
-async def _send_body(send: Send, body: bytes) -> None:
-    """A large body in parts: the server waits for a slow reader to drain each, so such a
-    client holds one part of it in memory here, not the whole."""
-    if len(body) <= SEND_PART:
-        await send({"type": "http.response.body", "body": body})
-        return
-    for start in range(0, len(body), SEND_PART):
-        end = start + SEND_PART
-        part = body[start:end]
-        await send({"type": "http.response.body", "body": part, "more_body": end < len(body)})
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The request body, or None when it exceeds `limit` bytes."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

@@ -22,6 +22,11 @@ after every answer), and reads bodies no route wants. Here, per connection:
 Every refusal is problem+json (`api.edge.refusals`) and closes the connection. An `Upgrade`
 is ignored (the API speaks only HTTP/1.1, as RFC 9110 §7.8 allows): the request is
 answered as any other and the connection closed after it.
+
+Why this module is long: it is one subclass of uvicorn's protocol, and each limit hooks
+several of its callbacks (data received, header, body, response, timeout, close); split
+apart, a reader could no longer check that every path out of a connection releases what
+the limits count.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import httptools
 
-from api.edge.cache import MAX_ENTRIES
+from api.edge.cache_entries import MAX_ENTRIES
 from api.edge.connection_guard import GuardedProtocol, ServerLimits, guarded_attributes
 from api.edge.header_reading import DECIDING_HEADERS
 from api.edge.observability import ObservedApp

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.edge.cache import MAX_ENTRIES, SEND_PART, Answer, Edge
+from api.edge.asgi_bodies import SEND_PART, Answer
+from api.edge.cache import Edge
+from api.edge.cache_entries import MAX_ENTRIES
 
 # Every request header an edge answer depends on (`Edge._key`, `Edge._answer`, and the
 # GraphQL key's content type): two requests alike in these get the same answer. A subset
