@@ -10,9 +10,9 @@ from alesco.storage.sync_runs import Source
 from api.context import context_of
 from api.formats.calendar_feed import meetings_calendar
 from api.formats.problems import NotFound, shown
-from api.formats.rendering import json_response, list_response
+from api.formats.rendering import json_response
 from api.formats.representations import MEETING_COLUMNS, freshness_meta, meeting_json
-from api.links import public_url
+from api.listing import page_response
 from api.params import parse_meeting_query, reject_unknown
 
 SOURCES = (Source.MEETINGS, Source.MINUTES)
@@ -22,18 +22,10 @@ async def meetings_list(request: Request) -> Response:
     query = parse_meeting_query(request.query_params)
     context = context_of(request)
     page = list_meetings(context.committee, query)
-    next_cursor = page.next_cursor.encode() if page.next_cursor else None
-    headers = {}
-    if next_cursor:
-        headers["Link"] = f'<{public_url(request, cursor=next_cursor)}>; rel="next"'
-    meta = {
-        "count": page.total,
-        "limit": query.limit,
-        "next_cursor": next_cursor,
-        **freshness_meta(context.status, *SOURCES),
-    }
     data = [meeting_json(meeting, context.now) for meeting in page.items]
-    return list_response(request, data, meta, MEETING_COLUMNS, headers)
+    return page_response(
+        request, page, query.limit, data, MEETING_COLUMNS, freshness_meta(context.status, *SOURCES)
+    )
 
 
 async def next_meeting(request: Request) -> Response:

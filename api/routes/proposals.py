@@ -11,9 +11,10 @@ from alesco.read.queries import StateFilter, find_proposals, list_proposals
 from api.context import context_of
 from api.formats.atom import proposals_feed
 from api.formats.problems import BadParameter, NotFound
-from api.formats.rendering import json_response, list_response
+from api.formats.rendering import json_response
 from api.formats.representations import PROPOSAL_COLUMNS, freshness_meta, proposal_json
 from api.links import public_base, public_url
+from api.listing import page_response
 from api.params import parse_number, parse_proposal_query, parse_repo, reject_unknown, single
 
 
@@ -21,18 +22,10 @@ async def proposals_list(request: Request) -> Response:
     query = parse_proposal_query(request.query_params)
     context = context_of(request)
     page = list_proposals(context.model.index, query)
-    next_cursor = page.next_cursor.encode() if page.next_cursor else None
-    headers = {}
-    if next_cursor:
-        headers["Link"] = f'<{public_url(request, cursor=next_cursor)}>; rel="next"'
-    meta = {
-        "count": page.total,
-        "limit": query.limit,
-        "next_cursor": next_cursor,
-        **freshness_meta(context.status),
-    }
     data = [proposal_json(p, context.committee, context.now) for p in page.items]
-    return list_response(request, data, meta, PROPOSAL_COLUMNS, headers)
+    return page_response(
+        request, page, query.limit, data, PROPOSAL_COLUMNS, freshness_meta(context.status)
+    )
 
 
 async def proposal_detail(request: Request) -> Response:
