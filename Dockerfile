@@ -17,7 +17,7 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin alesc
     && install -d -o alesco /data
 COPY --from=build /app/.venv /app/.venv
 # The working directory is the user's own: without DATABASE_URL the default SQLite file
-# (./alesco.database.db) is written there, not into the root-owned /app.
+# (./alesco.db) is written there, not into the root-owned /app.
 WORKDIR /data
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 USER alesco

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     )
 
     database_url: str = Field(
-        default="sqlite:///./alesco.database.db",
+        default="sqlite:///./alesco.db",
         validation_alias=_env("DATABASE_URL"),
         description="Any SQLAlchemy URL; postgresql+psycopg://... in production.",
     )

@@ -90,7 +90,7 @@ def _postgres_schema_url() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Iterator[str]:
     """A migrated database of each backend, shared by the session."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'alesco.database.db'}"
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'alesco.db'}"
         engine = create_db_engine(url)
         upgrade(engine)
         engine.dispose()

@@ -113,7 +113,7 @@ def test_first_run_serves_the_bundled_snapshot_offline(tmp_path):
     with serving(env=env, cwd=tmp_path) as base:
         status = httpx.get(f"{base}/v1/status").json()["data"]["sources"]["github"]
         proposals = httpx.get(f"{base}/v1/proposals?state=all").json()
-    assert (tmp_path / "alesco.database.db").exists()
+    assert (tmp_path / "alesco.db").exists()
     assert status["origin"] == "snapshot"
     assert status["snapshot_built_at"] is not None
     assert status["stale"] is True
@@ -130,7 +130,7 @@ def test_schema_command_prints_the_committed_sdl(tmp_path):
 def test_db_upgrade_creates_the_schema(tmp_path):
     result = alesco("db", "upgrade", env=base_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "alesco.database.db").stat().st_size > 0
+    assert (tmp_path / "alesco.db").stat().st_size > 0
 
 
 @pytest.mark.parametrize(

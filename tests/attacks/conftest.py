@@ -30,7 +30,7 @@ KEEPALIVE_TIMEOUT = 5.0
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     cwd = tmp_path_factory.mktemp("attacks")
     env = base_env(
-        DATABASE_URL=f"sqlite:///{cwd / 'alesco.database.db'}",
+        DATABASE_URL=f"sqlite:///{cwd / 'alesco.db'}",
         ALESCO_GITHUB_API_URL="http://127.0.0.1:9",  # never asked (--no-ingest); nothing there
         ALESCO_WEBHOOK_SECRET=secrets.token_hex(16),  # so that /webhooks/github exists
         ALESCO_HEADER_TIMEOUT=str(HEADER_TIMEOUT),

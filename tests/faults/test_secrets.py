@@ -66,7 +66,7 @@ def environment(database: Path, github_url: str, **extra: str) -> dict[str, str]
 
 def test_secrets_never_appear_in_output_logs_or_responses(failing_github, tmp_path):
     fake, url = failing_github
-    env = environment(tmp_path / "alesco.database.db", url)
+    env = environment(tmp_path / "alesco.db", url)
     seen: list[str] = []
 
     failed = alesco("--log-level", "debug", "ingest", "--once", env=env, cwd=tmp_path)
@@ -128,7 +128,7 @@ def test_secrets_never_appear_in_output_logs_or_responses(failing_github, tmp_pa
 
 
 def test_secrets_stay_out_of_configuration_errors(tmp_path):
-    env = environment(tmp_path / "alesco.database.db", "not-a-url", ALESCO_SYNC_INTERVAL="soon")
+    env = environment(tmp_path / "alesco.db", "not-a-url", ALESCO_SYNC_INTERVAL="soon")
     result = alesco("ingest", "--once", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "ALESCO_SYNC_INTERVAL" in result.stderr
@@ -139,7 +139,7 @@ def test_a_rejected_token_is_reported_without_the_token(tmp_path):
     fake = FakeGitHub(token="ghp_the_one_github_expects")
     fake.add_repository({"repo": REPO}).add_pull(1, "RFC: One", "ann")
     with serve_in_thread(fake.app) as url:
-        env = environment(tmp_path / "alesco.database.db", url)
+        env = environment(tmp_path / "alesco.db", url)
         result = alesco(
             "--log-level", "debug", "ingest", "--once", "--source", "github", env=env, cwd=tmp_path
         )

@@ -15,7 +15,7 @@ README = Path(__file__).parent.parent.parent / "README.md"
 
 def test_defaults_match_the_design():
     settings = Settings(_env_file=None)
-    assert settings.database_url == "sqlite:///./alesco.database.db"
+    assert settings.database_url == "sqlite:///./alesco.db"
     assert settings.github_repos == ("AlmaLinux/ALESCo",)
     assert settings.github_api_url == "https://api.github.com"
     assert settings.indico_category == 7

@@ -20,7 +20,7 @@ from tests.conftest import make_settings
 
 @pytest.fixture(scope="module")
 def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("fuzz") / "alesco.database.db"
+    path: Path = tmp_path_factory.mktemp("fuzz") / "alesco.db"
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine)
     assert install_snapshot(engine, utc_now()), "the snapshot did not install"

@@ -31,7 +31,7 @@ PER_REQUEST = {"date", "x-request-id"}
 
 @pytest.fixture(scope="module")
 def snapshot_engine(tmp_path_factory: Any) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("fast") / "alesco.database.db"
+    path: Path = tmp_path_factory.mktemp("fast") / "alesco.db"
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine)
     assert install_snapshot(engine, utc_now())
