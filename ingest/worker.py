@@ -71,7 +71,19 @@ async def _locked(engine: Engine, wait: bool):  # type: ignore[no-untyped-def]
         yield acquired
     finally:
         if acquired:
-            await asyncio.to_thread(lock.release)
+            await _release(lock)
+
+
+async def _release(lock: IngestLock) -> None:
+    """Release on a worker thread, and finish releasing even when cancelled meanwhile: a
+    cancelled task must not end while its lock is still held (the next round, or a test's
+    check, would find it taken)."""
+    release = asyncio.ensure_future(asyncio.to_thread(lock.release))
+    try:
+        await asyncio.shield(release)
+    except asyncio.CancelledError:
+        await release
+        raise
 
 
 async def run_once(
