@@ -1,0 +1,1 @@
+"""alesco/database: the migrations build the schema the models describe, on both backends."""

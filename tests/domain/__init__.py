@@ -1,0 +1,1 @@
+"""alesco/domain: the pure derivations, table-driven, one case per rule and real case."""

@@ -1,0 +1,1 @@
+"""Fake upstreams (GitHub, Indico) speaking the real wire format over loopback HTTP."""

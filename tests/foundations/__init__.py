@@ -1,0 +1,1 @@
+"""alesco's foundations: settings, logs and JSON that can always be written."""

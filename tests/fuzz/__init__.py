@@ -1,0 +1,1 @@
+"""Property-based requests (schemathesis) over the OpenAPI document and the GraphQL schema."""

@@ -1,0 +1,1 @@
+"""Each sync and the worker against fake upstreams over HTTP and real databases."""

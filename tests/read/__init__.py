@@ -1,0 +1,1 @@
+"""alesco/read: queries, sort orders, keyset pages and cursors over the in-memory model."""

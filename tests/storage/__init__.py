@@ -1,0 +1,1 @@
+"""alesco/storage against real databases: round trips and replacement."""

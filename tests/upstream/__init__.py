@@ -1,0 +1,1 @@
+"""alesco/upstream: parsers against the real ALESCo files and the formats' edge cases."""

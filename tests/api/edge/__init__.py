@@ -1,0 +1,1 @@
+"""api/edge: server limits, the quick path, deciding headers and cached wire answers."""

@@ -1,0 +1,1 @@
+"""api/formats: representations, negotiation and problem documents."""
