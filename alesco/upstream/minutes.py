@@ -26,7 +26,6 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
-from alesco.upstream.github_records import MAX_PULL_NUMBER, PULL_NUMBER_TEXT
 from alesco.upstream.minutes_blocks import (
     ATTENDANCE_ROLES,
     DECISION_PREFIX,
@@ -39,7 +38,9 @@ from alesco.upstream.minutes_blocks import (
     read_blocks,
     role_of,
 )
+from alesco.upstream.minutes_decisions import WrittenDecision, read_decisions
 from alesco.upstream.person_names import is_a_person
+from alesco.upstream.pull_links import PullLink, pull_links_in
 
 # Role and ATTENDANCE_ROLES moved to alesco/upstream/minutes_blocks.py; still importable from here.
 __all__ = [
@@ -53,18 +54,9 @@ __all__ = [
 ]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
-# Issues and pull requests share a number space on GitHub, and /issues/N redirects to
-# /pull/N for a pull request, so minutes link either; the caller keeps the configured repos.
-# `www.` and a missing scheme (`github.com/o/r/pull/4`) are links too, as GitHub renders them.
-_PULL_URL = re.compile(
-    r"(?<![\w.-])(?:https?://)?(?:www\.)?github\.com/"
-    rf"([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:pulls?|issues)/{PULL_NUMBER_TEXT}",
-    re.IGNORECASE,
-)
 _PROFILE_URL = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/?$", re.I
 )
-_PULL_SHORT = re.compile(rf"(?<![\w/])([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)#{PULL_NUMBER_TEXT}\b")
 # Dates in file names and titles: ISO-like year first (`2026-10-07`, `2026/10/07`), day
 # first with dots (`19.11.2026`, as written in much of Europe), and month names, full or
 # abbreviated (`Nov 12th, 2026`, `3 Sept. 2026`). With slashes or dashes and the year last,
@@ -117,12 +109,6 @@ class Attendee:
     github: str | None = None  # from a link to https://github.com/<login> on the name
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class PullLink:
-    repo: str
-    number: int
-
-
 @dataclass(frozen=True, slots=True)
 class Minutes:
     path: str
@@ -138,6 +124,8 @@ class Minutes:
     decisions: tuple[str, ...]
     pull_links: tuple[PullLink, ...]
     warnings: tuple[str, ...]
+    # Structured decisions (verdict, tally, votes, where); None when stored before they were read.
+    written_decisions: tuple[WrittenDecision, ...] | None = None
 
 
 @dataclass
@@ -261,10 +249,7 @@ def _pull_links(tokens: list[Token], references: dict[str, dict[str, str]]) -> t
     texts += [str(reference.get("href", "")) for reference in references.values()]
     found: set[PullLink] = set()
     for text in texts:
-        for pattern in (_PULL_URL, _PULL_SHORT):
-            for owner, name, number in pattern.findall(text):
-                if int(number) <= MAX_PULL_NUMBER:
-                    found.add(PullLink(f"{owner}/{name}", int(number)))
+        found |= pull_links_in(text)
     return tuple(sorted(found))
 
 
@@ -357,4 +342,5 @@ def parse_minutes(text: str, path: str) -> Minutes:
         decisions=tuple(decisions),
         pull_links=_pull_links(tokens, env.get("references", {})),
         warnings=tuple(warnings),
+        written_decisions=read_decisions(tokens, decisions),
     )

@@ -105,6 +105,11 @@ def _plain(token: Token, *, links: bool = True, soft: str = "\n") -> str:
     return "".join(parts)
 
 
+def plain_text(token: Token, *, soft: str = "\n") -> str:
+    """The visible text of an inline token (see `_plain`), links' text kept."""
+    return _plain(token, soft=soft)
+
+
 def _continues(previous: str, line: str) -> bool:
     """Whether a wrapped source line carries on the sentence before it rather than starting
     a new one: it starts lower-case ("with the amendment..."), or the line before ends in a
