@@ -1,0 +1,216 @@
+"""Decisions as served: the minutes' decisions tied to proposals and members (pure).
+
+A written decision (`alesco.upstream.minutes_decisions`) concerns the pull requests of the
+configured repositories that it links (`in_decision`), that the part of the minutes it sits
+in links (`in_section`), that its RFC numbers name ("RFC #0002" is the PR that added
+`rfcs/0002-….md`, not PR #2), or, when none of these says, the one RFC whose title shares
+the most words with it (`by_title`: two words at least, no tie, and opened no later than
+the meeting). A body decision about a proposal a section decision already concerns is
+folded into it: one decision per matter and meeting.
+
+Votes: named ones ("Andrew voted -1") are matched to the members present; "unanimous" or
+"all attending members voted …" gives every member present the same vote, `inferred`.
+A decision's id is its meeting's id and its place in the meeting (`2025-05-28.1`), stable
+as long as the minutes keep their order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from alesco.upstream.minutes_decisions import (
+    Tally,
+    Verdict,
+    Vote,
+    WrittenDecision,
+    fold,
+    words,
+)
+from alesco.upstream.pull_links import PullLink
+
+
+class ProposalLink(StrEnum):
+    """How a decision was tied to a proposal, strongest first."""
+
+    IN_DECISION = "in_decision"
+    IN_SECTION = "in_section"
+    BY_TITLE = "by_title"
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernedProposal:
+    repo: str
+    number: int
+    link: ProposalLink
+
+
+@dataclass(frozen=True, slots=True)
+class MemberVote:
+    member: str
+    github: str | None
+    vote: Vote
+    inferred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    meeting_id: str
+    date: date
+    text: str
+    details: tuple[str, ...]
+    verdict: Verdict
+    tally: Tally | None
+    proposals: tuple[ConcernedProposal, ...]
+    votes: tuple[MemberVote, ...]
+    nullified: bool
+    minutes_url: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What tying decisions to a proposal needs of it."""
+
+    repo: str
+    number: int
+    title: str
+    opened_on: date
+    rfc_number: int | None
+    is_rfc: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """A member present at the meeting, as the roster names them."""
+
+    name: str
+    github: str | None
+
+
+_STRENGTH = {link: rank for rank, link in enumerate(ProposalLink)}
+
+
+def _canonical(link: PullLink, repos: dict[str, str]) -> tuple[str, int] | None:
+    repo = repos.get(link.repo.lower())
+    return (repo, link.number) if repo else None
+
+
+def _by_title(text: str, day: date, candidates: Sequence[Candidate]) -> Candidate | None:
+    mine = words(text)
+    scored = sorted(
+        (
+            (len(mine & words(candidate.title)), candidate)
+            for candidate in candidates
+            if candidate.is_rfc and candidate.opened_on <= day
+        ),
+        key=lambda pair: -pair[0],
+    )
+    if not scored or scored[0][0] < 2:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None  # a tie: the title does not say which
+    return scored[0][1]
+
+
+def concerned(
+    written: WrittenDecision, day: date, candidates: Sequence[Candidate], repos: Sequence[str]
+) -> tuple[ConcernedProposal, ...]:
+    """The proposals a written decision concerns, each with the strongest tie found."""
+    canonical = {repo.lower(): repo for repo in repos}
+    found: dict[tuple[str, int], ProposalLink] = {}
+
+    def keep(key: tuple[str, int] | None, link: ProposalLink) -> None:
+        current = found.get(key) if key else None
+        if key is not None and (current is None or _STRENGTH[link] < _STRENGTH[current]):
+            found[key] = link
+
+    for pull in written.pulls_in_decision:
+        keep(_canonical(pull, canonical), ProposalLink.IN_DECISION)
+    for pull in written.pulls_in_section:
+        keep(_canonical(pull, canonical), ProposalLink.IN_SECTION)
+    # An RFC number speaks only where no link does, and only when one proposal carries it:
+    # numbers were reused in the real repository (#3 and #4 both added an RFC 0002).
+    numbered = ProposalLink.IN_DECISION if written.in_section else ProposalLink.IN_SECTION
+    for number in written.rfc_numbers if not found else ():
+        carriers = [c for c in candidates if c.rfc_number == number and c.opened_on <= day]
+        if len(carriers) == 1:
+            keep((carriers[0].repo, carriers[0].number), numbered)
+    if not found and (match := _by_title(written.text, day, candidates)):
+        found[(match.repo, match.number)] = ProposalLink.BY_TITLE
+    return tuple(
+        ConcernedProposal(repo, number, link) for (repo, number), link in sorted(found.items())
+    )
+
+
+def _votes(written: WrittenDecision, present: Sequence[Present]) -> tuple[MemberVote, ...]:
+    votes: dict[str, MemberVote] = {}
+    for named in written.named_votes:
+        wanted = named.name.lower()
+        member = next(
+            (
+                person
+                for person in present
+                if person.name.lower() == wanted or person.name.lower().split()[0] == wanted
+            ),
+            None,
+        )
+        name, github = (member.name, member.github) if member else (named.name, None)
+        votes[name] = MemberVote(name, github, named.vote, inferred=False)
+    if written.everyone is not None and not written.nullified:
+        for person in present:
+            votes.setdefault(
+                person.name, MemberVote(person.name, person.github, written.everyone, True)
+            )
+    return tuple(votes.values())
+
+
+def decide(
+    meeting_id: str,
+    day: date,
+    minutes_url: str | None,
+    written: Sequence[WrittenDecision],
+    candidates: Sequence[Candidate],
+    repos: Sequence[str],
+    present: Sequence[Present],
+) -> tuple[Decision, ...]:
+    """A meeting's decisions, tied to proposals and members, in the order stated."""
+    ties = [concerned(decision, day, candidates, repos) for decision in written]
+    merged: list[tuple[WrittenDecision, set[tuple[str, int]]]] = []
+    for decision, tied in zip(written, ties, strict=True):
+        numbers = {(proposal.repo, proposal.number) for proposal in tied}
+        target = next(
+            (
+                index
+                for index, (kept, kept_numbers) in enumerate(merged)
+                if kept.in_section and not decision.in_section and numbers & kept_numbers
+            ),
+            None,
+        )
+        if target is None:
+            merged.append((decision, numbers))
+        else:
+            kept, kept_numbers = merged[target]
+            merged[target] = (fold(kept, decision), kept_numbers | numbers)
+    decisions = []
+    for ordinal, (decision, _) in enumerate(sorted(merged, key=lambda pair: pair[0].line), start=1):
+        decisions.append(
+            Decision(
+                id=f"{meeting_id}.{ordinal}",
+                meeting_id=meeting_id,
+                date=day,
+                text=decision.text,
+                details=decision.details,
+                verdict=decision.verdict,
+                tally=decision.tally,
+                proposals=concerned(decision, day, candidates, repos),
+                votes=_votes(decision, present),
+                nullified=decision.nullified,
+                minutes_url=minutes_url,
+                line=decision.line,
+            )
+        )
+    return tuple(decisions)
