@@ -19,16 +19,16 @@ from api.graphql.endpoint import AlescoGraphQL
 from api.graphql.schema import schema
 from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
-from api.routes.docs import docs, openapi_json
-from api.routes.health import healthz, readyz
-from api.routes.index import index
 from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
 from api.routes.members import members_list
-from api.routes.metrics import metrics
 from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
 from api.routes.status import status
 from api.routes.webhooks import github_webhook
-from api.routes.widget import widget_js, widget_page
+from api.service.docs import docs, openapi_json
+from api.service.health import healthz, readyz
+from api.service.index import index
+from api.service.metrics import metrics
+from api.service.widget import widget_js, widget_page
 
 
 def create_app(
