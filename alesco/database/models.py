@@ -204,6 +204,8 @@ class MinutesRow(SQLModel, table=True):
     decisions: list[str] = _json()
     pull_links: list[dict[str, Any]] = _json()
     warnings: list[str] = _json()
+    # Decisions as data (`WrittenDecision` as JSON); NULL when stored before they were read.
+    written_decisions: list[dict[str, Any]] | None = _json(nullable=True)
     origin: str = Field(max_length=20)
 
 

@@ -30,12 +30,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
+from alesco.domain.decisions import Candidate, Decision, Present, decide
 from alesco.domain.lifecycle import Stage
 from alesco.upstream.calendar import CalendarEvent
 from alesco.upstream.minutes import Attendee, Minutes, PullLink
+from alesco.upstream.minutes_decisions import WrittenDecision
 from alesco.upstream.person_names import display_name, logins, name_key, spellings
 from alesco.upstream.roster import ChairTerm, RosterMember
 
@@ -71,6 +73,10 @@ class Meeting:
     community_attendees: tuple[str, ...]
     decisions: tuple[str, ...]
     proposals: tuple[PullLink, ...]
+    # Each minutes file's URL with a decision it states (main file first), and the
+    # decisions as served once tied to proposals (`Committee.with_decisions`).
+    written_decisions: tuple[tuple[str | None, WrittenDecision], ...] = ()
+    decision_records: tuple[Decision, ...] = ()
 
     def status(self, now: datetime) -> str:
         """`cancelled`, `upcoming`, or `past` (held, or at least its time has gone)."""
@@ -139,6 +145,42 @@ class Committee:
     def member_named(self, name: str) -> Member | None:
         key = name_key(name)
         return next((m for m in self.members if name_key(m.name) == key), None)
+
+    def with_decisions(self, candidates: Sequence[Candidate], repos: Sequence[str]) -> Committee:
+        """The committee with every meeting's decisions tied to the proposals and members."""
+        meetings = tuple(
+            replace(
+                meeting,
+                decision_records=decide(
+                    meeting.id,
+                    meeting.date,
+                    meeting.written_decisions,
+                    candidates,
+                    repos,
+                    self.present_members(meeting),
+                ),
+            )
+            for meeting in self.meetings
+        )
+        return replace(self, meetings=meetings)
+
+    def present_members(self, meeting: Meeting) -> list[Present]:
+        """The roster members the meeting's minutes list as present."""
+        found = (self.member_named(name) for name in meeting.attendees)
+        return [Present(member.name, member.github) for member in found if member is not None]
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        """Every decision, in meeting order."""
+        return tuple(decision for meeting in self.meetings for decision in meeting.decision_records)
+
+    def decisions_about(self, repo: str, number: int) -> list[Decision]:
+        wanted = (repo.lower(), number)
+        return [
+            decision
+            for decision in self.decisions
+            if any((p.repo.lower(), p.number) == wanted for p in decision.proposals)
+        ]
 
     def next_vote(self, stage: Stage | None, now: datetime) -> Meeting | None:
         """For a proposal in FCP, the meeting expected to vote on it: the next one."""
@@ -264,6 +306,11 @@ def _meeting(
         community_attendees=_unique(display_name(a.name) for a in community),
         decisions=tuple(text for minutes in written for text in minutes.decisions),
         proposals=tuple(links),
+        written_decisions=tuple(
+            (document.url, decision)
+            for document in documents
+            for decision in document.minutes.written_decisions or ()
+        ),
     )
 
 

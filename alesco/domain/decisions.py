@@ -17,10 +17,12 @@ as long as the minutes keep their order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
+from alesco.domain.lifecycle import Kind, Rule, Stage, StageEntry, StageReason
+from alesco.domain.proposal import Proposal
 from alesco.upstream.minutes_decisions import (
     Tally,
     Verdict,
@@ -171,46 +173,111 @@ def _votes(written: WrittenDecision, present: Sequence[Present]) -> tuple[Member
 def decide(
     meeting_id: str,
     day: date,
-    minutes_url: str | None,
-    written: Sequence[WrittenDecision],
+    written: Sequence[tuple[str | None, WrittenDecision]],
     candidates: Sequence[Candidate],
     repos: Sequence[str],
     present: Sequence[Present],
 ) -> tuple[Decision, ...]:
-    """A meeting's decisions, tied to proposals and members, in the order stated."""
-    ties = [concerned(decision, day, candidates, repos) for decision in written]
-    merged: list[tuple[WrittenDecision, set[tuple[str, int]]]] = []
-    for decision, tied in zip(written, ties, strict=True):
+    """A meeting's decisions, tied to proposals and members, in the order stated.
+
+    `written` are the decisions of the meeting's minutes files, each with its file's URL,
+    main file first and each file's in line order."""
+    merged: list[tuple[str | None, WrittenDecision, set[tuple[str, int]]]] = []
+    for url, decision in written:
+        tied = concerned(decision, day, candidates, repos)
         numbers = {(proposal.repo, proposal.number) for proposal in tied}
         target = next(
             (
                 index
-                for index, (kept, kept_numbers) in enumerate(merged)
+                for index, (_, kept, kept_numbers) in enumerate(merged)
                 if kept.in_section and not decision.in_section and numbers & kept_numbers
             ),
             None,
         )
         if target is None:
-            merged.append((decision, numbers))
+            merged.append((url, decision, numbers))
         else:
-            kept, kept_numbers = merged[target]
-            merged[target] = (fold(kept, decision), kept_numbers | numbers)
-    decisions = []
-    for ordinal, (decision, _) in enumerate(sorted(merged, key=lambda pair: pair[0].line), start=1):
-        decisions.append(
-            Decision(
-                id=f"{meeting_id}.{ordinal}",
-                meeting_id=meeting_id,
-                date=day,
-                text=decision.text,
-                details=decision.details,
-                verdict=decision.verdict,
-                tally=decision.tally,
-                proposals=concerned(decision, day, candidates, repos),
-                votes=_votes(decision, present),
-                nullified=decision.nullified,
-                minutes_url=minutes_url,
-                line=decision.line,
-            )
+            kept_url, kept, kept_numbers = merged[target]
+            merged[target] = (kept_url, fold(kept, decision), kept_numbers | numbers)
+    return tuple(
+        Decision(
+            id=f"{meeting_id}.{ordinal}",
+            meeting_id=meeting_id,
+            date=day,
+            text=decision.text,
+            details=decision.details,
+            verdict=decision.verdict,
+            tally=decision.tally,
+            proposals=concerned(decision, day, candidates, repos),
+            votes=_votes(decision, present),
+            nullified=decision.nullified,
+            minutes_url=url,
+            line=decision.line,
         )
-    return tuple(decisions)
+        for ordinal, (url, decision, _) in enumerate(merged, start=1)
+    )
+
+
+# Outcomes GitHub does not state: the minutes may. Labels, merges and supersession do.
+_OPEN_TO_MINUTES = frozenset({Rule.UNKNOWN, Rule.CLOSED_BY_AUTHOR})
+_OUTCOME_OF = {Verdict.REJECTED: Stage.REJECTED, Verdict.WITHDRAWN: Stage.WITHDRAWN}
+
+
+def with_minutes_outcomes(
+    proposals: Sequence[Proposal], decisions: Sequence[Decision]
+) -> list[Proposal]:
+    """Proposals whose outcome GitHub leaves unknown (closed, unmerged, no outcome label)
+    take it from their latest decision when that rejected or withdrew them: rule
+    `minutes_decision`, the meeting and the decision as evidence, entered on its date."""
+    latest: dict[tuple[str, int], Decision] = {}
+    for decision in sorted(decisions, key=lambda d: d.date):
+        if decision.nullified:
+            continue
+        for concerned_proposal in decision.proposals:
+            latest[(concerned_proposal.repo.lower(), concerned_proposal.number)] = decision
+    return [_with_outcome(p, latest.get((p.repo.lower(), p.number))) for p in proposals]
+
+
+def _with_outcome(proposal: Proposal, decision: Decision | None) -> Proposal:
+    reason = proposal.stage_reason
+    if (
+        decision is None
+        or decision.verdict not in _OUTCOME_OF
+        or proposal.kind != Kind.RFC
+        or proposal.state != "closed"
+        or proposal.merged_at is not None
+        or reason is None
+        or reason.rule not in _OPEN_TO_MINUTES
+    ):
+        return proposal
+    stage = _OUTCOME_OF[decision.verdict]
+    at = datetime.combine(decision.date, time.min, UTC)
+    # The entry the closing made (closed, or withdrawn by its author) gives way to this one.
+    history = [entry for entry in proposal.stage_history if entry.stage != proposal.stage]
+    history.append(StageEntry(stage, at))
+    history.sort(key=lambda entry: entry.entered_at or at)
+    return replace(
+        proposal,
+        stage=stage,
+        outcome=stage,
+        stage_since=at,
+        stage_history=tuple(history),
+        stage_reason=StageReason(Rule.MINUTES_DECISION, f"{decision.id}: {decision.text}", at),
+    )
+
+
+def candidates_of(proposals: Sequence[Proposal]) -> list[Candidate]:
+    """What tying decisions needs of each proposal."""
+    return [
+        Candidate(
+            repo=proposal.repo,
+            number=proposal.number,
+            title=proposal.title,
+            opened_on=proposal.created_at.date(),
+            rfc_number=int(proposal.rfc_number)
+            if proposal.rfc_number and proposal.rfc_number.isdigit()
+            else None,
+            is_rfc=proposal.kind == Kind.RFC,
+        )
+        for proposal in proposals
+    ]

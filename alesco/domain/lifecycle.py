@@ -71,6 +71,7 @@ class Rule(StrEnum):
     SUPERSEDED_BY_REFERENCE = "superseded_by_reference"
     CLOSED_BY_AUTHOR = "closed_by_author"
     UNKNOWN = "unknown"
+    MINUTES_DECISION = "minutes_decision"  # the minutes record the outcome (see decisions)
 
 
 @dataclass(frozen=True, slots=True)

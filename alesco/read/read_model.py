@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from alesco.database.data_version import DataVersion, read_data_version
 from alesco.domain.committee import Committee
+from alesco.domain.decisions import candidates_of, with_minutes_outcomes
 from alesco.read.queries import ProposalIndex
 from alesco.read.status import RunLog, ServiceStatus, compute_status, load_run_log
 from alesco.storage.committee_store import load_committee
@@ -57,12 +58,16 @@ def load_read_model(session: Session, repos: Sequence[str], today: date) -> Read
     for _ in range(MAX_LOAD_ATTEMPTS):
         before = read_model_version(session)
         data = read_data_version(session)
+        proposals = load_proposals(session)
+        committee = load_committee(session, repos, today).with_decisions(
+            candidates_of(proposals), repos
+        )
         model = ReadModel(
             version=before,
             data=data,
             today=today,
-            index=ProposalIndex(load_proposals(session)),
-            committee=load_committee(session, repos, today),
+            index=ProposalIndex(with_minutes_outcomes(proposals, committee.decisions)),
+            committee=committee,
             runs=load_run_log(session),
         )
         if read_model_version(session) == before:

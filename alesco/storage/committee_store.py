@@ -10,7 +10,7 @@ under its new one (`uid#<local date>`), not kept as cancelled copies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +23,8 @@ from alesco.database.replacement import replace_rows
 from alesco.domain.committee import Committee, MinutesDocument, build_committee
 from alesco.storage.sync_runs import Origin
 from alesco.upstream.calendar import CalendarEvent, occurrence_day, renamed_occurrence
-from alesco.upstream.minutes import Attendee, Minutes, PullLink
+from alesco.upstream.minutes import Attendee, Minutes, PullLink, parse_minutes
+from alesco.upstream.minutes_decisions import NamedVote, Tally, Verdict, Vote, WrittenDecision
 from alesco.upstream.roster import ChairTerm, RosterMember
 
 VANISHED = "no longer listed upstream"
@@ -131,6 +132,11 @@ def _minutes_columns(file: MinutesFile, origin: Origin) -> dict[str, Any]:
         "decisions": list(minutes.decisions),
         "pull_links": [{"repo": link.repo, "number": link.number} for link in minutes.pull_links],
         "warnings": list(minutes.warnings),
+        "written_decisions": (
+            None
+            if minutes.written_decisions is None
+            else [written_json(decision) for decision in minutes.written_decisions]
+        ),
         "origin": origin.value,
     }
 
@@ -150,6 +156,52 @@ def _minutes(row: MinutesRow) -> Minutes:
         decisions=tuple(row.decisions),
         pull_links=tuple(PullLink(link["repo"], link["number"]) for link in row.pull_links),
         warnings=tuple(row.warnings),
+        written_decisions=(
+            None
+            if row.written_decisions is None
+            else tuple(written_decision(value) for value in row.written_decisions)
+        ),
+    )
+
+
+def written_json(decision: WrittenDecision) -> dict[str, Any]:
+    """A written decision as the `minutes.written_decisions` column keeps it."""
+    tally = decision.tally
+    return {
+        "line": decision.line,
+        "text": decision.text,
+        "details": list(decision.details),
+        "verdict": decision.verdict.value,
+        "tally": None
+        if tally is None
+        else [tally.votes_for, tally.against, tally.abstain, tally.unanimous, tally.note],
+        "named_votes": [[vote.name, vote.vote.value] for vote in decision.named_votes],
+        "everyone": decision.everyone.value if decision.everyone else None,
+        "nullified": decision.nullified,
+        "in_section": decision.in_section,
+        "pulls_in_decision": [[p.repo, p.number] for p in decision.pulls_in_decision],
+        "pulls_in_section": [[p.repo, p.number] for p in decision.pulls_in_section],
+        "rfc_numbers": list(decision.rfc_numbers),
+        "context": decision.context,
+    }
+
+
+def written_decision(value: dict[str, Any]) -> WrittenDecision:
+    tally = value["tally"]
+    return WrittenDecision(
+        line=value["line"],
+        text=value["text"],
+        details=tuple(value["details"]),
+        verdict=Verdict(value["verdict"]),
+        tally=None if tally is None else Tally(*tally),
+        named_votes=tuple(NamedVote(name, Vote(vote)) for name, vote in value["named_votes"]),
+        everyone=Vote(value["everyone"]) if value["everyone"] else None,
+        nullified=value["nullified"],
+        in_section=value["in_section"],
+        pulls_in_decision=tuple(PullLink(r, n) for r, n in value["pulls_in_decision"]),
+        pulls_in_section=tuple(PullLink(r, n) for r, n in value["pulls_in_section"]),
+        rfc_numbers=tuple(value["rfc_numbers"]),
+        context=value["context"],
     )
 
 
@@ -214,6 +266,32 @@ def replace_roster(
     return changed
 
 
+def _with_decisions_read(
+    session: Session, documents: list[MinutesDocument]
+) -> list[MinutesDocument]:
+    """Rows stored before decisions were kept as data are read again from their text (once
+    per load, until the next sync stores the column)."""
+    unread = [d.minutes.path for d in documents if d.minutes.written_decisions is None]
+    if not unread:
+        return documents
+    query = select(MinutesRow.path, MinutesRow.text).where(col(MinutesRow.path).in_(unread))
+    texts = dict(session.exec(query).all())
+    return [
+        MinutesDocument(
+            replace(
+                document.minutes,
+                written_decisions=parse_minutes(
+                    texts[document.minutes.path], document.minutes.path
+                ).written_decisions,
+            ),
+            document.url,
+        )
+        if document.minutes.path in texts
+        else document
+        for document in documents
+    ]
+
+
 def load_committee(session: Session, repos: Sequence[str], today: date) -> Committee:
     """Everything the committee sources hold, joined (three queries)."""
     events = [_event(row) for row in session.exec(select(CalendarEventRow))]
@@ -221,6 +299,7 @@ def load_committee(session: Session, repos: Sequence[str], today: date) -> Commi
         MinutesDocument(_minutes(row), row.url)
         for row in session.exec(select(MinutesRow).options(defer(MinutesRow.text)))  # type: ignore[arg-type]
     ]
+    documents = _with_decisions_read(session, documents)
     members = [
         _member(row) for row in session.exec(select(MemberRow).order_by(col(MemberRow.position)))
     ]

@@ -4,14 +4,24 @@ snapshot and ../shared/data/alesco_facts.md), and votes tied to the members pres
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from alesco.domain.decisions import Candidate, Present, ProposalLink, decide
+from alesco.domain.decisions import (
+    Candidate,
+    ConcernedProposal,
+    Decision,
+    Present,
+    ProposalLink,
+    decide,
+    with_minutes_outcomes,
+)
+from alesco.domain.lifecycle import Rule, Stage, StageEntry
 from alesco.upstream.minutes import parse_minutes
 from alesco.upstream.minutes_decisions import Verdict, Vote
+from tests.factories import event, facts, pull, stored
 
 MINUTES = Path(__file__).parent.parent / "data" / "minutes"
 REPO = "AlmaLinux/ALESCo"
@@ -54,9 +64,8 @@ def decisions_of(day: str, present=MEMBERS):
     minutes = parse_minutes((MINUTES / name).read_text(), name)
     assert minutes.written_decisions is not None
     url = f"https://wiki.example/{day}"
-    return decide(
-        day, date.fromisoformat(day), url, minutes.written_decisions, CANDIDATES, [REPO], present
-    )
+    written = [(url, decision) for decision in minutes.written_decisions]
+    return decide(day, date.fromisoformat(day), written, CANDIDATES, [REPO], present)
 
 
 def about_prs(day: str):
@@ -152,7 +161,12 @@ def test_a_tie_of_titles_ties_nothing():
     minutes = parse_minutes("## Decisions\n\n- Ship widget frobs: APPROVED\n", "2025-02-01.md")
     assert minutes.written_decisions is not None
     (decision,) = decide(
-        "2025-02-01", date(2025, 2, 1), None, minutes.written_decisions, twins, [REPO], []
+        "2025-02-01",
+        date(2025, 2, 1),
+        [(None, d) for d in minutes.written_decisions],
+        twins,
+        [REPO],
+        [],
     )
     assert decision.proposals == ()
 
@@ -163,7 +177,12 @@ def test_links_to_other_repositories_tie_nothing():
     )
     assert minutes.written_decisions is not None
     (decision,) = decide(
-        "2025-02-01", date(2025, 2, 1), None, minutes.written_decisions, CANDIDATES, [REPO], []
+        "2025-02-01",
+        date(2025, 2, 1),
+        [(None, d) for d in minutes.written_decisions],
+        CANDIDATES,
+        [REPO],
+        [],
     )
     assert decision.proposals == ()
 
@@ -176,6 +195,69 @@ def test_a_section_decision_alone_is_tied_by_its_title():
     )
     assert minutes.written_decisions is not None
     (decision,) = decide(
-        "2025-04-16", date(2025, 4, 16), None, minutes.written_decisions, CANDIDATES, [REPO], []
+        "2025-04-16",
+        date(2025, 4, 16),
+        [(None, d) for d in minutes.written_decisions],
+        CANDIDATES,
+        [REPO],
+        [],
     )
     assert [(p.number, p.link) for p in decision.proposals] == [(4, ProposalLink.BY_TITLE)]
+
+
+def _decision(number: int, verdict: Verdict, on: date, nullified: bool = False) -> Decision:
+    return Decision(
+        id=f"{on}.1",
+        meeting_id=str(on),
+        date=on,
+        text=f"RFC {verdict.value}",
+        details=(),
+        verdict=verdict,
+        tally=None,
+        proposals=(ConcernedProposal("o/r", number, ProposalLink.IN_SECTION),),
+        votes=(),
+        nullified=nullified,
+        minutes_url=None,
+        line=1,
+    )
+
+
+CLOSED_UNKNOWN = facts(pull(4, created=1, closed=20), (event("closed", 20, actor="maintainer"),))
+BY_AUTHOR = facts(pull(7, created=1, closed=20), (event("closed", 20, actor="alice"),), "alice")
+LABELLED = facts(pull(5, labels=("rejected",), created=1, closed=20), (event("closed", 20),))
+MERGED = facts(pull(6, created=1, merged=20), (event("merged", 20),))
+
+
+@pytest.mark.parametrize(
+    ("pull_facts", "decisions", "stage", "rule"),
+    [
+        pytest.param(CLOSED_UNKNOWN, [_decision(4, Verdict.REJECTED, date(2025, 1, 10))],
+                     Stage.REJECTED, Rule.MINUTES_DECISION, id="unknown-rejected"),
+        pytest.param(BY_AUTHOR, [_decision(7, Verdict.WITHDRAWN, date(2025, 1, 10))],
+                     Stage.WITHDRAWN, Rule.MINUTES_DECISION, id="by-author-withdrawn"),
+        pytest.param(CLOSED_UNKNOWN, [_decision(4, Verdict.REJECTED, date(2025, 1, 10)),
+                                      _decision(4, Verdict.POSTPONED, date(2025, 1, 24))],
+                     Stage.CLOSED, Rule.UNKNOWN, id="latest-decision-not-an-outcome"),
+        pytest.param(CLOSED_UNKNOWN, [_decision(4, Verdict.REJECTED, date(2025, 1, 10), True)],
+                     Stage.CLOSED, Rule.UNKNOWN, id="nullified-decision-ignored"),
+        pytest.param(LABELLED, [_decision(5, Verdict.WITHDRAWN, date(2025, 1, 10))],
+                     Stage.REJECTED, Rule.LABEL, id="a-label-wins"),
+        pytest.param(MERGED, [_decision(6, Verdict.REJECTED, date(2025, 1, 10))],
+                     Stage.ACCEPTED, Rule.MERGED, id="a-merge-wins"),
+    ],
+)  # fmt: skip
+def test_the_lifecycle_listens_to_the_minutes(pull_facts, decisions, stage, rule):
+    ((proposal, _),) = stored("o/r", pull_facts)
+    (after,) = with_minutes_outcomes([proposal], decisions)
+    assert after.stage == stage
+    assert after.stage_reason is not None
+    assert after.stage_reason.rule == rule
+    if rule == Rule.MINUTES_DECISION:
+        entered = datetime(2025, 1, 10, tzinfo=UTC)
+        assert after.outcome == stage
+        assert after.stage_since == entered
+        assert after.stage_history[-1] == StageEntry(stage, entered)
+        assert Stage.CLOSED not in [entry.stage for entry in after.stage_history]
+        assert after.stage_reason.evidence == "2025-01-10.1: " + decisions[0].text
+    else:
+        assert after == proposal
