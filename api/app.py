@@ -19,6 +19,7 @@ from api.graphql.endpoint import AlescoGraphQL
 from api.graphql.schema import schema
 from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
+from api.routes.decisions import decision_detail, decisions_list
 from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
 from api.routes.members import members_list
 from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
@@ -49,6 +50,8 @@ def create_app(
         Route("/v1/meetings/next", next_meeting, methods=["GET"]),
         Route("/v1/meetings/{meeting_id}", meeting_detail, methods=["GET"]),
         Route("/v1/members", members_list, methods=["GET"]),
+        Route("/v1/decisions", decisions_list, methods=["GET"]),
+        Route("/v1/decisions/{decision_id}", decision_detail, methods=["GET"]),
         Route("/v1/status", status, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),

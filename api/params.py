@@ -2,7 +2,7 @@
 
 Rules for what clients send (tests/api/test_hostile_input.py holds them to it):
 - Every parameter takes one value; given twice (even twice the same) it is a 400. The one
-  exception is `stage`, a set, which repeats or lists with commas.
+  exceptions are `stage` and `verdict`, sets, which repeat or list with commas.
 - A number is ASCII digits and nothing else: no sign, space, underscore or digits of other
   scripts (fullwidth, Arabic-Indic, superscript), though int() takes all of them but `²`.
 - An empty value is a value, and a bad one, except for `pretty` (yes) and `q` (no search).
@@ -21,6 +21,7 @@ from starlette.datastructures import QueryParams
 
 from alesco.domain.lifecycle import Stage
 from alesco.read.cursor import Cursor, InvalidCursor
+from alesco.read.decision_queries import DECISION_CURSOR_SIZE, DecisionQuery
 from alesco.read.meeting_queries import MEETING_CURSOR_SIZE, MeetingQuery, MeetingSort
 from alesco.read.queries import (
     DEFAULT_LIMIT,
@@ -34,6 +35,7 @@ from alesco.read.queries import (
 from alesco.settings import REPO_PATTERN
 from alesco.timestamps import parse_timestamp
 from alesco.upstream.github_records import MAX_PULL_NUMBER
+from alesco.upstream.minutes_decisions import Verdict
 from api.formats.negotiation import BOOLEAN_WORDS
 from api.formats.problems import BadParameter, shown
 
@@ -198,6 +200,41 @@ def parse_meeting_query(params: QueryParams) -> MeetingQuery:
         sort=order,
         limit=parse_limit(single(params, "limit"), DEFAULT_LIMIT),
         after=parse_cursor(single(params, "cursor"), order.value, MEETING_CURSOR_SIZE),
+    )
+
+
+DECISION_PARAMETERS = frozenset(
+    {"proposal", "repo", "verdict", "from", "to", "q", "sort", "limit", "cursor"}
+)
+
+
+def parse_decision_query(params: QueryParams) -> DecisionQuery:
+    """Like a meetings list, with `proposal` (a PR number; `repo` when several are synced),
+    `verdict` (repeated or comma-listed, as `stage`) and `q` (words of the decision)."""
+    reject_unknown(params, DECISION_PARAMETERS, LIST_FORMATS)
+    sort = single(params, "sort")
+    order = MeetingSort.DATE_DESC if sort is None else enum_value(MeetingSort, "sort", sort)
+    first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
+    if first and last and last < first:
+        raise BadParameter("to", f"is before from ({last} < {first})")
+    proposal = single(params, "proposal")
+    verdicts = {
+        enum_value(Verdict, "verdict", part.strip())
+        for value in params.getlist("verdict")
+        for part in value.split(",")
+    }
+    return DecisionQuery(
+        proposal=None
+        if proposal is None
+        else bounded_integer(proposal, "proposal", 1, MAX_PULL_NUMBER),
+        repo=parse_repo(single(params, "repo")),
+        verdicts=frozenset(verdicts),
+        first=first,
+        last=last,
+        text=parse_search(single(params, "q")),
+        sort=order,
+        limit=parse_limit(single(params, "limit"), DEFAULT_LIMIT),
+        after=parse_cursor(single(params, "cursor"), order.value, DECISION_CURSOR_SIZE),
     )
 
 

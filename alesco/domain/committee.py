@@ -148,6 +148,7 @@ class Committee:
 
     def with_decisions(self, candidates: Sequence[Candidate], repos: Sequence[str]) -> Committee:
         """The committee with every meeting's decisions tied to the proposals and members."""
+        roster = [Present(member.name, member.github) for member in self.members]
         meetings = tuple(
             replace(
                 meeting,
@@ -158,6 +159,7 @@ class Committee:
                     candidates,
                     repos,
                     self.present_members(meeting),
+                    roster,
                 ),
             )
             for meeting in self.meetings

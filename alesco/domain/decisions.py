@@ -148,18 +148,23 @@ def concerned(
     )
 
 
-def _votes(written: WrittenDecision, present: Sequence[Present]) -> tuple[MemberVote, ...]:
+def _member_named(name: str, people: Sequence[Present]) -> Present | None:
+    """The one person `name` is: the full name, else a first name only one person has."""
+    wanted = name.lower()
+    exact = [person for person in people if person.name.lower() == wanted]
+    first = [person for person in people if person.name.lower().split()[:1] == [wanted]]
+    found = exact or first
+    return found[0] if len(found) == 1 else None
+
+
+def _votes(
+    written: WrittenDecision, present: Sequence[Present], roster: Sequence[Present]
+) -> tuple[MemberVote, ...]:
+    """Named votes, matched to the members present, else to the roster (a vote may be cast
+    asynchronously by a member who was not there); then everyone present, inferred."""
     votes: dict[str, MemberVote] = {}
     for named in written.named_votes:
-        wanted = named.name.lower()
-        member = next(
-            (
-                person
-                for person in present
-                if person.name.lower() == wanted or person.name.lower().split()[0] == wanted
-            ),
-            None,
-        )
+        member = _member_named(named.name, present) or _member_named(named.name, roster)
         name, github = (member.name, member.github) if member else (named.name, None)
         votes[name] = MemberVote(name, github, named.vote, inferred=False)
     if written.everyone is not None and not written.nullified:
@@ -177,6 +182,7 @@ def decide(
     candidates: Sequence[Candidate],
     repos: Sequence[str],
     present: Sequence[Present],
+    roster: Sequence[Present] = (),
 ) -> tuple[Decision, ...]:
     """A meeting's decisions, tied to proposals and members, in the order stated.
 
@@ -209,7 +215,7 @@ def decide(
             verdict=decision.verdict,
             tally=decision.tally,
             proposals=concerned(decision, day, candidates, repos),
-            votes=_votes(decision, present),
+            votes=_votes(decision, present, roster),
             nullified=decision.nullified,
             minutes_url=url,
             line=decision.line,

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from alesco.domain.committee import Committee, Meeting, Member
+from alesco.domain.decisions import Decision
 from alesco.domain.proposal import Proposal
 from alesco.read.status import ServiceStatus, SourceStatus
 from alesco.storage.sync_runs import Source
@@ -30,6 +31,37 @@ def next_vote_json(meeting: Meeting | None) -> dict[str, Any] | None:
         "date": meeting.date.isoformat(),  # all a date-only (all-day) meeting has
         "starts_at": ts(meeting.starts_at),
         "url": meeting.url,
+    }
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """A decision of the minutes: what, how decided, about which proposals, who voted."""
+    tally = decision.tally
+    return {
+        "id": decision.id,
+        "meeting_id": decision.meeting_id,
+        "date": decision.date.isoformat(),
+        "text": decision.text,
+        "details": list(decision.details),
+        "verdict": decision.verdict.value,
+        "tally": None
+        if tally is None
+        else {
+            "for": tally.votes_for,
+            "against": tally.against,
+            "abstain": tally.abstain,
+            "unanimous": tally.unanimous,
+            "note": tally.note,
+        },
+        "nullified": decision.nullified,
+        "proposals": [
+            {"repo": p.repo, "number": p.number, "link": p.link.value} for p in decision.proposals
+        ],
+        "votes": [
+            {"member": v.member, "github": v.github, "vote": v.vote.value, "inferred": v.inferred}
+            for v in decision.votes
+        ],
+        "evidence": {"minutes_url": decision.minutes_url, "line": decision.line},
     }
 
 
@@ -76,6 +108,10 @@ def proposal_json(proposal: Proposal, committee: Committee, now: datetime) -> di
             for meeting in committee.meetings_discussing(proposal.repo, proposal.number)
         ],
         "next_vote": next_vote_json(committee.next_vote(proposal.stage, now)),
+        "decisions": [
+            decision_json(decision)
+            for decision in committee.decisions_about(proposal.repo, proposal.number)
+        ],
     }
 
 
@@ -100,6 +136,7 @@ def meeting_json(meeting: Meeting, now: datetime) -> dict[str, Any]:
         "decisions": list(meeting.decisions),
         "proposals_discussed": [link.number for link in meeting.proposals],
         "proposals": [{"repo": link.repo, "number": link.number} for link in meeting.proposals],
+        "decision_records": [decision_json(decision) for decision in meeting.decision_records],
     }
 
 
@@ -219,6 +256,22 @@ MEETING_COLUMNS: dict[str, Cell | None] = dict.fromkeys(
         "proposals_discussed",
     )
 )
+
+DECISION_COLUMNS: dict[str, Cell | None] = {
+    "id": None,
+    "meeting_id": None,
+    "date": None,
+    "verdict": None,
+    "text": None,
+    "proposals": lambda row: [p["number"] for p in row["proposals"]],
+    "for": lambda row: (row["tally"] or {}).get("for"),
+    "against": lambda row: (row["tally"] or {}).get("against"),
+    "abstain": lambda row: (row["tally"] or {}).get("abstain"),
+    "unanimous": lambda row: (row["tally"] or {}).get("unanimous"),
+    "nullified": None,
+    "minutes_url": lambda row: row["evidence"]["minutes_url"],
+    "line": lambda row: row["evidence"]["line"],
+}
 
 MEMBER_COLUMNS: dict[str, Cell | None] = dict.fromkeys(
     (

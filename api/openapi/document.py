@@ -13,6 +13,7 @@ from alesco import __version__
 from alesco.read.meeting_queries import MeetingSort
 from alesco.read.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
 from alesco.upstream.github_records import MAX_PULL_NUMBER
+from alesco.upstream.minutes_decisions import Verdict
 from api.formats.negotiation import BOOLEAN_WORDS
 from api.openapi.schemas import SCHEMAS, STAGES, ref
 from api.openapi.service import SERVICE_SCHEMAS, service_paths
@@ -105,6 +106,23 @@ PARAMETERS: dict[str, Any] = {
         "current",
         _enum(["true", "false", "all"]),
         "true: members today; false: former members; all (default).",
+    ),
+    "proposal": _query(
+        "proposal",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PULL_NUMBER},
+        "Only decisions about this pull request (add repo when several are synced).",
+    ),
+    "verdict": _query(
+        "verdict",
+        {"type": "array", "items": _enum([verdict.value for verdict in Verdict])},
+        "Verdicts (repeat, or separate with commas).",
+        style="form",
+        explode=True,
+    ),
+    "decision_q": _query(
+        "q",
+        {"type": "string", "maxLength": 200},
+        "Words that must appear in the decision or its details (case-insensitive).",
     ),
     "repo_detail": _query(
         "repo",
@@ -234,6 +252,32 @@ def openapi_document() -> dict[str, Any]:
                 **_errors(400),
             },
         ),
+        "/v1/decisions": _get(
+            "Decisions recorded in the minutes, newest first",
+            [
+                "proposal",
+                "repo",
+                "verdict",
+                "from",
+                "to",
+                "decision_q",
+                "meeting_sort",
+                "limit",
+                "cursor",
+                *LIST,
+            ],
+            {
+                "200": _ok(
+                    "DecisionList", "A page of decisions", {"text/csv": "The same rows as CSV"}
+                ),
+                **_errors(400),
+            },
+        ),
+        "/v1/decisions/{decision_id}": _get(
+            "One decision",
+            ["pretty"],
+            {"200": _ok("DecisionItem", "The decision"), **_errors(400, 404)},
+        ),
         "/v1/status": _get(
             "Freshness of each source",
             ["pretty"],
@@ -250,6 +294,10 @@ def openapi_document() -> dict[str, Any]:
     )
     paths["/v1/meetings/{meeting_id}"]["get"]["parameters"].insert(
         0, _path_param("meeting_id", {"type": "string"}, "A date, e.g. 2025-04-16 (-2 …)")
+    )
+    paths["/v1/decisions/{decision_id}"]["get"]["parameters"].insert(
+        0,
+        _path_param("decision_id", {"type": "string"}, "A meeting id and place, e.g. 2025-04-16.1"),
     )
     return {
         "openapi": "3.1.0",

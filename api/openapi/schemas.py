@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from alesco.domain.decisions import ProposalLink
 from alesco.domain.lifecycle import Kind, Rule, Stage
+from alesco.upstream.minutes_decisions import Verdict, Vote
 
 
 def ref(name: str) -> dict[str, str]:
@@ -116,8 +118,52 @@ SCHEMAS: dict[str, Any] = {
             "superseded_by": nullable("integer"),
             "discussed_in": {"type": "array", "items": ref("MeetingRef")},
             "next_vote": {"oneOf": [ref("NextVote"), {"type": "null"}]},
+            "decisions": {"type": "array", "items": ref("Decision")},
         },
         "A pull request of a configured repository, with its RFC lifecycle.",
+    ),
+    "Decision": obj(
+        {
+            "id": {"type": "string", "description": "Meeting id and place: 2025-04-16.1"},
+            "meeting_id": {"type": "string"},
+            "date": DATE,
+            "text": {"type": "string", "description": "As the minutes write it"},
+            "details": STRINGS,
+            "verdict": {"enum": [verdict.value for verdict in Verdict]},
+            "tally": {"oneOf": [ref("Tally"), {"type": "null"}]},
+            "nullified": {"type": "boolean"},
+            "proposals": {"type": "array", "items": ref("DecisionProposal")},
+            "votes": {"type": "array", "items": ref("MemberVote")},
+            "evidence": obj({"minutes_url": STRING_OR_NULL, "line": {"type": "integer"}}),
+        },
+        "A decision recorded in the minutes; null where the minutes say nothing.",
+    ),
+    "Tally": obj(
+        {
+            "for": nullable("integer"),
+            "against": nullable("integer"),
+            "abstain": nullable("integer"),
+            "unanimous": nullable("boolean"),
+            "note": STRING_OR_NULL,
+        },
+        "A vote's count as the minutes give it; never invented.",
+    ),
+    "DecisionProposal": obj(
+        {
+            "repo": {"type": "string"},
+            "number": {"type": "integer"},
+            "link": {"enum": [link.value for link in ProposalLink]},
+        },
+        "A pull request a decision concerns, and how that was established.",
+    ),
+    "MemberVote": obj(
+        {
+            "member": {"type": "string"},
+            "github": STRING_OR_NULL,
+            "vote": {"enum": [vote.value for vote in Vote]},
+            "inferred": {"type": "boolean"},
+        },
+        "A member's vote; inferred from 'unanimous' or 'all attending voted'.",
     ),
     "PullRef": obj({"repo": {"type": "string"}, "number": {"type": "integer"}}),
     "Meeting": obj(
@@ -141,6 +187,7 @@ SCHEMAS: dict[str, Any] = {
             "decisions": STRINGS,
             "proposals_discussed": {"type": "array", "items": {"type": "integer"}},
             "proposals": {"type": "array", "items": ref("PullRef")},
+            "decision_records": {"type": "array", "items": ref("Decision")},
         },
         "A committee meeting: its scheduled event and its minutes, joined by date.",
     ),
@@ -240,6 +287,8 @@ SCHEMAS |= {
     "ProposalItem": envelope(ref("Proposal"), ref("Freshness")),
     "MeetingList": envelope({"type": "array", "items": ref("Meeting")}, ref("ListMeta")),
     "MeetingItem": envelope(ref("Meeting"), ref("Freshness")),
+    "DecisionList": envelope({"type": "array", "items": ref("Decision")}, ref("ListMeta")),
+    "DecisionItem": envelope(ref("Decision"), ref("Freshness")),
     "NextMeeting": envelope({"oneOf": [ref("Meeting"), {"type": "null"}]}, ref("Freshness")),
     "MemberList": envelope(
         {"type": "array", "items": ref("Member")},

@@ -42,6 +42,21 @@ async def test_meetings_join_schedule_and_minutes(client, meetings):
             {"repo": "AlmaLinux/ALESCo", "number": 3},
             {"repo": "AlmaLinux/ALESCo", "number": 4},
         ],
+        "decision_records": [
+            {
+                "id": "2025-02-10.1",
+                "meeting_id": "2025-02-10",
+                "date": "2025-02-10",
+                "text": "RFC 3 moves to a vote (#3)",
+                "details": [],
+                "verdict": "other",
+                "tally": None,
+                "nullified": False,
+                "proposals": [{"repo": "AlmaLinux/ALESCo", "number": 3, "link": "in_decision"}],
+                "votes": [],
+                "evidence": {"minutes_url": "https://wiki.example/2025-02-10", "line": 22},
+            }
+        ],
     }
     assert [m["status"] for m in body["data"]] == ["upcoming", "cancelled", "past", "past"]
 

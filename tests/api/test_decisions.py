@@ -1,0 +1,153 @@
+"""`/v1/decisions`, proposals' `decisions` and meetings' `decision_records`, over the bundled
+snapshot (the real minutes and pull requests), on both backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from alesco.storage.snapshot import install_snapshot, read_snapshot
+
+
+@pytest.fixture
+def bundled(engine):
+    assert install_snapshot(engine, read_snapshot().built_at)
+    return engine
+
+
+async def all_pages(client, query: str) -> list[dict]:
+    found, url = [], f"/v1/decisions?{query}"
+    while url:
+        body = (await client.get(url)).json()
+        found += body["data"]
+        cursor = body["meta"]["next_cursor"]
+        url = f"/v1/decisions?{query}&cursor={cursor}" if cursor else None
+    return found
+
+
+async def test_four_takes_its_rejection_from_the_minutes(client, bundled):
+    proposal = (await client.get("/v1/proposals/4")).json()["data"]
+    assert (proposal["state"], proposal["stage"], proposal["outcome"]) == (
+        "closed",
+        "rejected",
+        "rejected",
+    )
+    assert proposal["stage_reason"]["rule"] == "minutes_decision"
+    assert proposal["stage_reason"]["evidence"].startswith("2025-04-16.1: The RFC to build")
+    assert proposal["stage_history"][-1] == {
+        "stage": "rejected",
+        "entered_at": "2025-04-16T00:00:00Z",
+    }
+    assert [(d["id"], d["verdict"]) for d in proposal["decisions"]] == [
+        ("2025-04-02.3", "tabled"),
+        ("2025-04-16.1", "rejected"),
+    ]
+    rejected = (await client.get("/v1/proposals?state=closed&stage=rejected")).json()["data"]
+    assert [p["number"] for p in rejected] == [4]
+
+
+async def test_a_merged_rfc_keeps_its_stage_and_shows_its_decisions(client, bundled):
+    proposal = (await client.get("/v1/proposals/10")).json()["data"]
+    assert proposal["stage"] == "accepted"
+    assert proposal["stage_reason"]["rule"] == "merged"
+    approved = proposal["decisions"][-1]
+    assert approved["verdict"] == "approved"
+    assert approved["tally"] == {
+        "for": 4,
+        "against": 1,
+        "abstain": 0,
+        "unanimous": None,
+        "note": "Vote results: +4, 0, -1 (4 in favor, 0 abstained, 1 not in favor)",
+    }
+    assert {(v["github"], v["vote"], v["inferred"]) for v in approved["votes"]} == {
+        ("codyro", "for", False),
+        ("andrewlukoshko", "against", False),
+    }
+    assert approved["evidence"]["minutes_url"].endswith("/2025-05-28.md")
+    assert approved["evidence"]["line"] == 33
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("proposal=10", ["2025-05-28.1", "2025-05-14.4"]),
+        ("proposal=10&repo=almalinux/alesco", ["2025-05-28.1", "2025-05-14.4"]),
+        ("proposal=10&repo=other/repo", []),
+        ("proposal=3&sort=date", ["2025-04-02.2", "2025-04-16.2", "2025-05-14.1"]),
+        ("verdict=rejected", ["2025-10-02.1", "2025-04-16.1"]),
+        ("verdict=elected&verdict=tabled", ["2025-08-20.1", "2025-07-09.1", "2025-04-02.3",
+                                            "2024-10-02.1", "2024-09-04.3", "2024-09-04.2"]),
+        ("verdict=elected,tabled&from=2025-01-01&to=2025-07-31", ["2025-07-09.1", "2025-04-02.3"]),
+        ("q=crb", ["2025-05-28.1"]),
+        ("q=UNANIMOUS&to=2024-08-31", ["2024-08-21.1", "2024-07-24.3", "2024-07-24.2",
+                                       "2024-07-24.1"]),
+    ],
+)  # fmt: skip
+async def test_filters(client, bundled, query, ids):
+    body = (await client.get(f"/v1/decisions?{query}")).json()
+    assert [d["id"] for d in body["data"]] == ids
+    assert body["meta"]["count"] == len(ids)
+
+
+async def test_keyset_pages_cover_the_list_once(client, bundled):
+    whole = (await client.get("/v1/decisions?limit=100")).json()
+    # 34 written in the 17 files; the vote on #4 folds into the decision that states it.
+    assert whole["meta"]["count"] == len(whole["data"]) == 33
+    for sort in ("-date", "date"):
+        paged = await all_pages(client, f"limit=4&sort={sort}")
+        expected = whole["data"] if sort == "-date" else None
+        ids = [d["id"] for d in paged]
+        assert len(ids) == len(set(ids)) == 33
+        if expected is not None:
+            assert paged == expected
+    first = (await client.get("/v1/decisions?limit=4")).headers["link"]
+    assert 'rel="next"' in first
+
+
+async def test_one_decision_and_csv(client, bundled):
+    one = (await client.get("/v1/decisions/2025-08-20.1")).json()["data"]
+    assert (one["verdict"], one["tally"]["for"], one["tally"]["unanimous"]) == ("elected", 5, True)
+    csv = await client.get("/v1/decisions?format=csv&verdict=postponed")
+    lines = csv.text.strip().splitlines()
+    assert lines[0].startswith("id,meeting_id,date,verdict,text,proposals,for,against")
+    assert len(lines) - 1 == int(csv.headers["x-total-count"]) > 0
+
+
+async def test_meetings_carry_their_decision_records(client, bundled):
+    meeting = (await client.get("/v1/meetings/2025-05-14")).json()["data"]
+    assert len(meeting["decisions"]) == 3  # the text list, as before
+    assert [
+        (d["verdict"], [p["number"] for p in d["proposals"]]) for d in meeting["decision_records"]
+    ] == [
+        ("approved", [3]),
+        ("approved", [8]),
+        ("approved", [9]),
+        ("postponed", [10]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("verdict=bogus", "verdict"),
+        ("proposal=0", "proposal"),
+        ("proposal=1&proposal=2", "proposal"),
+        ("proposal=%EF%BC%91", "proposal"),
+        ("from=2025-02-30", "from"),
+        ("from=2025-05-01&to=2025-01-01", "to"),
+        ("cursor=bm90LWEtY3Vyc29y", "cursor"),
+        ("sort=updated", "sort"),
+        ("stage=fcp", "stage"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+async def test_bad_parameters_are_named(client, bundled, query, parameter):
+    answer = await client.get(f"/v1/decisions?{query}")
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert parameter in answer.json()["detail"]
+
+
+async def test_an_unknown_decision_is_a_404_problem(client, bundled):
+    answer = await client.get("/v1/decisions/2099-01-01.1")
+    assert answer.status_code == 404
+    assert "2099-01-01.1" in answer.json()["detail"]
