@@ -86,10 +86,15 @@ LIST_SIZES: Mapping[str, int] = {
     "Member.chairTerms": 5,  # (2)
     "Status.sources": 4,  # one per source: exact
     "SourceStatus.warnings": 10,  # (0)
+    "Proposal.decisions": 10,  # decisions about the pull request (3)
+    "Meeting.decisionRecords": 20,  # (4)
+    "Decision.details": 10,  # sub-items and folded body lines (5)
+    "Decision.proposals": 5,  # (1)
+    "Decision.votes": 15,  # members present, or named (6)
 }
 DEFAULT_LIST_SIZE = 20
 # Lists whose size is the `first` of the field that returned their parent (a connection).
-PAGE_SIZED = frozenset({"ProposalConnection.edges"})
+PAGE_SIZED = frozenset({"ProposalConnection.edges", "DecisionConnection.edges"})
 # Costs past this are reported as this: JavaScript's largest exact integer, and far past
 # any budget (memoized fragments can spell numbers of thousands of digits).
 MAX_REPORTED_COST = 2**53 - 1

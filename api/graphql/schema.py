@@ -24,6 +24,13 @@ from strawberry.types import ExecutionContext, Info
 
 from alesco.domain.lifecycle import Stage
 from alesco.read.cursor import Cursor, InvalidCursor
+from alesco.read.decision_queries import (
+    DECISION_CURSOR_SIZE,
+    DecisionQuery,
+    find_decision,
+    list_decisions,
+    order_key,
+)
 from alesco.read.meeting_queries import MeetingQuery, MeetingSort, list_meetings, list_members
 from alesco.read.queries import (
     DEFAULT_LIMIT,
@@ -38,8 +45,11 @@ from alesco.read.queries import (
     list_proposals,
 )
 from alesco.settings import REPO_PATTERN
+from alesco.upstream.github_records import MAX_PULL_NUMBER
+from alesco.upstream.minutes_decisions import Verdict
 from api.context import Context
 from api.graphql.budgets import CostBudget, DeadlineCheck, TimeBudgetExceeded
+from api.graphql.decision_types import Decision, DecisionEdge, VerdictEnum
 from api.graphql.scalars import SCALAR_MAP
 from api.graphql.types import (
     KindFilterEnum,
@@ -105,6 +115,55 @@ def _query(
         repo=repo,
         search=search.strip() or None if search else None,
         sort=order,
+        limit=first,
+        after=cursor,
+    )
+
+
+@strawberry.type
+class DecisionConnection:
+    edges: list[DecisionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def _decision_query(
+    proposal: int | None,
+    repo: str | None,
+    verdicts: list[Verdict] | None,
+    from_: date | None,
+    to: date | None,
+    search: str | None,
+    sort: MeetingSort,
+    first: int,
+    after: str | None,
+) -> DecisionQuery:
+    if not 1 <= first <= MAX_LIMIT:
+        raise bad_input("first", f"must be from 1 to {MAX_LIMIT}")
+    if proposal is not None and not 1 <= proposal <= MAX_PULL_NUMBER:
+        raise bad_input("proposal", f"must be from 1 to {MAX_PULL_NUMBER}")
+    if repo is not None and not re.match(REPO_PATTERN, repo):
+        raise bad_input("repo", "must be owner/name")
+    if search is not None and len(search) > MAX_SEARCH_LENGTH:
+        raise bad_input("search", f"must be at most {MAX_SEARCH_LENGTH} characters")
+    if from_ and to and to < from_:
+        raise bad_input("to", "is before from")
+    cursor = None
+    if after is not None:
+        try:
+            cursor = Cursor.decode(after, DECISION_CURSOR_SIZE)
+        except InvalidCursor as error:
+            raise bad_input("after", str(error)) from None
+        if cursor.sort != sort.value:
+            raise bad_input("after", "was issued for another sort order")
+    return DecisionQuery(
+        proposal=proposal,
+        repo=repo,
+        verdicts=frozenset(verdicts or ()),
+        first=from_,
+        last=to,
+        text=search.strip() or None if search else None,
+        sort=sort,
         limit=first,
         after=cursor,
     )
@@ -193,6 +252,62 @@ class Query:
         query = MeetingQuery(first=from_, last=to, sort=sort, limit=first)
         page = list_meetings(context.committee, query)
         return [Meeting.from_model(meeting, context.now) for meeting in page.items]
+
+    @strawberry.field(description="Decisions recorded in the minutes, newest first.")
+    def decisions(
+        self,
+        info: Info[Any, None],
+        proposal: Annotated[
+            int | None, strawberry.argument(description="Only decisions about this PR number.")
+        ] = None,
+        repo: Annotated[
+            str | None, strawberry.argument(description="owner/name of the proposal's repo.")
+        ] = None,
+        verdicts: Annotated[
+            list[VerdictEnum] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only decisions with any of these verdicts."),
+        ] = None,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Words of the decision or its details."),
+        ] = None,
+        sort: MeetingSortEnum = MeetingSort.DATE_DESC,  # type: ignore[valid-type]
+        first: Annotated[int, strawberry.argument(description="Page size, 1 to 100.")] = (
+            DEFAULT_LIMIT
+        ),
+        after: Annotated[
+            str | None, strawberry.argument(description="endCursor of the previous page.")
+        ] = None,
+    ) -> DecisionConnection:
+        query = _decision_query(proposal, repo, verdicts, from_, to, search, sort, first, after)
+        try:
+            page = list_decisions(request_context(info).committee, query)
+        except InvalidCursor as error:
+            raise bad_input("after", str(error)) from None
+        edges = [
+            DecisionEdge(
+                cursor=Cursor(query.sort.value, order_key(decision)).encode(),
+                node=Decision.from_model(decision),
+            )
+            for decision in page.items
+        ]
+        return DecisionConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next_cursor is not None,
+                has_previous_page=query.after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="One decision by id (2025-04-16.1).")
+    def decision(self, info: Info[Any, None], id: str) -> Decision | None:
+        found = find_decision(request_context(info).committee, id)
+        return Decision.from_model(found) if found else None
 
     @strawberry.field(description="The next scheduled meeting that is not cancelled.")
     def next_meeting(self, info: Info[Any, None]) -> Meeting | None:

@@ -19,6 +19,7 @@ from alesco.read.status import ServiceStatus
 from alesco.read.status import SourceStatus as SourceStatusModel
 from alesco.storage.sync_runs import Origin as OriginModel
 from api.context import Context
+from api.graphql.decision_types import Decision
 
 StageEnum = strawberry.enum(Stage, name="Stage", description="Lifecycle stage of an RFC.")
 KindEnum = strawberry.enum(Kind, name="ProposalKind", description="rfc, or any other PR.")
@@ -119,6 +120,12 @@ class Proposal:
         context: Context = info.context["alesco"]
         meetings = context.committee.meetings_discussing(self.repo, self.number)
         return [Meeting.from_model(meeting, context.now) for meeting in meetings]
+
+    @strawberry.field(description="Decisions of the minutes about this pull request, oldest first.")
+    def decisions(self, info: Info[Any, None]) -> list[Decision]:
+        context: Context = info.context["alesco"]
+        found = context.committee.decisions_about(self.repo, self.number)
+        return [Decision.from_model(decision) for decision in found]
 
     @strawberry.field(description="For a proposal in FCP: the next meeting, expected to vote.")
     def next_vote(self, info: Info[Any, None]) -> Meeting | None:
@@ -245,7 +252,10 @@ class Meeting:
     absentees: list[str]
     board_attendees: list[str]
     community_attendees: list[str]
-    decisions: list[str]
+    decisions: list[str] = strawberry.field(description="The decisions as the minutes word them.")
+    decision_records: list[Decision] = strawberry.field(
+        description="The decisions as data: verdict, tally, the proposals they concern, votes."
+    )
     proposals_discussed_numbers: list[int]
     proposal_keys: strawberry.Private[list[tuple[str, int]]]
 
@@ -289,6 +299,7 @@ class Meeting:
             board_attendees=list(model.board_attendees),
             community_attendees=list(model.community_attendees),
             decisions=list(model.decisions),
+            decision_records=[Decision.from_model(d) for d in model.decision_records],
             proposals_discussed_numbers=[link.number for link in model.proposals],
             proposal_keys=[(link.repo, link.number) for link in model.proposals],
         )

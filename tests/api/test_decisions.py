@@ -151,3 +151,66 @@ async def test_an_unknown_decision_is_a_404_problem(client, bundled):
     answer = await client.get("/v1/decisions/2099-01-01.1")
     assert answer.status_code == 404
     assert "2099-01-01.1" in answer.json()["detail"]
+
+
+async def graphql(client, query: str, **variables) -> dict:
+    answer = await client.post("/graphql", json={"query": query, "variables": variables})
+    body = answer.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def test_graphql_mirrors_rest(client, bundled):
+    rest = (await client.get("/v1/decisions?proposal=10")).json()["data"]
+    data = await graphql(
+        client,
+        """query($n: Int) { decisions(proposal: $n) { totalCount edges { node {
+            id meetingId date text details verdict nullified
+            tally { for against abstain unanimous note }
+            proposals { repo number link } votes { member github vote inferred }
+            evidence { minutesUrl line } } } } }""",
+        n=10,
+    )
+    nodes = [edge["node"] for edge in data["decisions"]["edges"]]
+    assert data["decisions"]["totalCount"] == len(rest) == 2
+    for node, item in zip(nodes, rest, strict=True):
+        assert node["id"] == item["id"]
+        assert node["verdict"] == item["verdict"].upper()
+        assert node["tally"] == item["tally"]
+        assert node["evidence"] == {
+            "minutesUrl": item["evidence"]["minutes_url"],
+            "line": item["evidence"]["line"],
+        }
+        assert [v["github"] for v in node["votes"]] == [v["github"] for v in item["votes"]]
+        assert [(p["number"], p["link"].lower()) for p in node["proposals"]] == [
+            (p["number"], p["link"]) for p in item["proposals"]
+        ]
+
+
+async def test_graphql_proposal_and_meeting_decisions_and_paging(client, bundled):
+    data = await graphql(
+        client,
+        """{ proposal(number: 4) { stage stageReason { rule } decisions { id verdict } }
+             meetings(first: 100) { id decisionRecords { id } }
+             decision(id: "2025-08-20.1") { verdict tally { for unanimous } } }""",
+    )
+    assert data["proposal"]["stage"] == "REJECTED"
+    assert data["proposal"]["stageReason"]["rule"] == "MINUTES_DECISION"
+    assert [d["verdict"] for d in data["proposal"]["decisions"]] == ["TABLED", "REJECTED"]
+    assert sum(len(m["decisionRecords"]) for m in data["meetings"]) == 33
+    assert data["decision"] == {"verdict": "ELECTED", "tally": {"for": 5, "unanimous": True}}
+    seen, after = [], None
+    while True:
+        page = (
+            await graphql(
+                client,
+                "query($a: String) { decisions(first: 5, after: $a, verdicts: [APPROVED]) "
+                "{ totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }",
+                a=after,
+            )
+        )["decisions"]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == page["totalCount"] > 5
