@@ -21,7 +21,7 @@ from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
 from api.routes.decisions import decision_detail, decisions_list
 from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
-from api.routes.members import members_list
+from api.routes.members import member_detail, members_list
 from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
 from api.routes.status import status
 from api.routes.webhooks import github_webhook
@@ -50,6 +50,7 @@ def create_app(
         Route("/v1/meetings/next", next_meeting, methods=["GET"]),
         Route("/v1/meetings/{meeting_id}", meeting_detail, methods=["GET"]),
         Route("/v1/members", members_list, methods=["GET"]),
+        Route("/v1/members/{login}", member_detail, methods=["GET"]),
         Route("/v1/decisions", decisions_list, methods=["GET"]),
         Route("/v1/decisions/{decision_id}", decision_detail, methods=["GET"]),
         Route("/v1/status", status, methods=["GET"]),

@@ -7,6 +7,7 @@ from typing import Any
 
 from alesco.domain.committee import Committee, Meeting, Member
 from alesco.domain.decisions import Decision
+from alesco.domain.member_record import MemberRecord
 from alesco.domain.proposal import Proposal
 from alesco.read.status import ServiceStatus, SourceStatus
 from alesco.storage.sync_runs import Source
@@ -160,6 +161,38 @@ def member_json(member: Member) -> dict[str, Any]:
         ],
         "meetings_attended": member.meetings_attended,
         "last_attended": member.last_attended.isoformat() if member.last_attended else None,
+    }
+
+
+def member_record_json(record: MemberRecord) -> dict[str, Any]:
+    """A member with their attendance (of the meetings held while a member) and votes."""
+    attended = {meeting.id for meeting in record.meetings_attended}
+    return {
+        **member_json(record.member),
+        "attendance": {
+            "meetings_held": len(record.meetings_held),
+            "meetings_attended": len(record.meetings_attended),
+            "meetings": [
+                {
+                    "meeting_id": meeting.id,
+                    "date": meeting.date.isoformat(),
+                    "attended": meeting.id in attended,
+                }
+                for meeting in record.meetings_held
+            ],
+        },
+        "votes": [
+            {
+                "decision_id": cast.decision.id,
+                "meeting_id": cast.decision.meeting_id,
+                "date": cast.decision.date.isoformat(),
+                "text": cast.decision.text,
+                "verdict": cast.decision.verdict.value,
+                "vote": cast.vote.vote.value,
+                "inferred": cast.vote.inferred,
+            }
+            for cast in record.votes
+        ],
     }
 
 

@@ -23,6 +23,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
 from alesco.domain.lifecycle import Stage
+from alesco.domain.member_record import member_by_login
 from alesco.read.cursor import Cursor, InvalidCursor
 from alesco.read.decision_queries import (
     DECISION_CURSOR_SIZE,
@@ -50,12 +51,12 @@ from alesco.upstream.minutes_decisions import Verdict
 from api.context import Context
 from api.graphql.budgets import CostBudget, DeadlineCheck, TimeBudgetExceeded
 from api.graphql.decision_types import Decision, DecisionEdge, VerdictEnum
+from api.graphql.member_types import Member
 from api.graphql.scalars import SCALAR_MAP
 from api.graphql.types import (
     KindFilterEnum,
     Meeting,
     MeetingSortEnum,
-    Member,
     PageInfo,
     Proposal,
     ProposalConnection,
@@ -319,6 +320,13 @@ class Query:
     def members(self, info: Info[Any, None], current: bool | None = None) -> list[Member]:
         committee = request_context(info).committee
         return [Member.from_model(member) for member in list_members(committee, current)]
+
+    @strawberry.field(
+        description="One member by GitHub login (any case); null if not on the roster."
+    )
+    def member(self, info: Info[Any, None], github: str) -> Member | None:
+        found = member_by_login(request_context(info).committee, github)
+        return Member.from_model(found) if found else None
 
     @strawberry.field(description="Freshness of each source and the data version.")
     def status(self, info: Info[Any, None]) -> Status:

@@ -10,7 +10,6 @@ import strawberry
 from strawberry.types import Info
 
 from alesco.domain.committee import Meeting as MeetingModel
-from alesco.domain.committee import Member as MemberModel
 from alesco.domain.lifecycle import Kind, Rule, Stage
 from alesco.domain.proposal import Proposal as ProposalModel
 from alesco.read.meeting_queries import MeetingSort
@@ -20,6 +19,7 @@ from alesco.read.status import SourceStatus as SourceStatusModel
 from alesco.storage.sync_runs import Origin as OriginModel
 from api.context import Context
 from api.graphql.decision_types import Decision
+from api.graphql.member_types import Member
 
 StageEnum = strawberry.enum(Stage, name="Stage", description="Lifecycle stage of an RFC.")
 KindEnum = strawberry.enum(Kind, name="ProposalKind", description="rfc, or any other PR.")
@@ -188,47 +188,6 @@ class MeetingStatus(Enum):
     UPCOMING = "upcoming"
     PAST = "past"
     CANCELLED = "cancelled"
-
-
-@strawberry.type(description="A term as chair of the committee (endsOn null: still chair).")
-class ChairTerm:
-    starts_on: date
-    ends_on: date | None
-
-
-@strawberry.type(description="A member of the committee, current or former.")
-class Member:
-    name: str
-    github: str | None
-    title: str | None
-    affiliation: str | None
-    avatar_url: str | None
-    joined: date | None
-    left: date | None
-    current: bool
-    chair: bool = strawberry.field(description="Chairs the committee today.")
-    chair_terms: list[ChairTerm]
-    meetings_attended: int = strawberry.field(description="Meetings whose minutes list them.")
-    last_attended: date | None
-
-    @classmethod
-    def from_model(cls, model: MemberModel) -> Member:
-        return cls(
-            name=model.name,
-            github=model.github,
-            title=model.title,
-            affiliation=model.affiliation,
-            avatar_url=model.avatar_url,
-            joined=model.joined,
-            left=model.left,
-            current=model.current,
-            chair=model.chair,
-            chair_terms=[
-                ChairTerm(starts_on=t.starts_on, ends_on=t.ends_on) for t in model.chair_terms
-            ],
-            meetings_attended=model.meetings_attended,
-            last_attended=model.last_attended,
-        )
 
 
 @strawberry.type(description="A committee meeting: scheduled event and minutes, joined by date.")

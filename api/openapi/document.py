@@ -252,6 +252,11 @@ def openapi_document() -> dict[str, Any]:
                 **_errors(400),
             },
         ),
+        "/v1/members/{login}": _get(
+            "One member: attendance, votes and chair terms",
+            ["pretty"],
+            {"200": _ok("MemberItem", "The member"), **_errors(400, 404)},
+        ),
         "/v1/decisions": _get(
             "Decisions recorded in the minutes, newest first",
             [
@@ -294,6 +299,9 @@ def openapi_document() -> dict[str, Any]:
     )
     paths["/v1/meetings/{meeting_id}"]["get"]["parameters"].insert(
         0, _path_param("meeting_id", {"type": "string"}, "A date, e.g. 2025-04-16 (-2 …)")
+    )
+    paths["/v1/members/{login}"]["get"]["parameters"].insert(
+        0, _path_param("login", {"type": "string"}, "The member's GitHub login (any case)")
     )
     paths["/v1/decisions/{decision_id}"]["get"]["parameters"].insert(
         0,

@@ -208,6 +208,40 @@ SCHEMAS: dict[str, Any] = {
             "last_attended": DATE_OR_NULL,
         }
     ),
+    "MemberRecord": {
+        "allOf": [
+            ref("Member"),
+            obj(
+                {
+                    "attendance": obj(
+                        {
+                            "meetings_held": {"type": "integer"},
+                            "meetings_attended": {"type": "integer"},
+                            "meetings": {"type": "array", "items": ref("Attendance")},
+                        },
+                        "Meetings held (with minutes) while a member, and which they attended.",
+                    ),
+                    "votes": {"type": "array", "items": ref("CastVote")},
+                }
+            ),
+        ],
+        "description": "A member with their attendance and the votes the minutes record.",
+    },
+    "Attendance": obj(
+        {"meeting_id": {"type": "string"}, "date": DATE, "attended": {"type": "boolean"}}
+    ),
+    "CastVote": obj(
+        {
+            "decision_id": {"type": "string"},
+            "meeting_id": {"type": "string"},
+            "date": DATE,
+            "text": {"type": "string"},
+            "verdict": {"enum": [verdict.value for verdict in Verdict]},
+            "vote": {"enum": [vote.value for vote in Vote]},
+            "inferred": {"type": "boolean"},
+        },
+        "A vote the minutes record for a member (inferred: from 'unanimous').",
+    ),
     "Freshness": obj(
         {
             "synced_at": TIME_OR_NULL,
@@ -287,6 +321,7 @@ SCHEMAS |= {
     "ProposalItem": envelope(ref("Proposal"), ref("Freshness")),
     "MeetingList": envelope({"type": "array", "items": ref("Meeting")}, ref("ListMeta")),
     "MeetingItem": envelope(ref("Meeting"), ref("Freshness")),
+    "MemberItem": envelope(ref("MemberRecord"), ref("Freshness")),
     "DecisionList": envelope({"type": "array", "items": ref("Decision")}, ref("ListMeta")),
     "DecisionItem": envelope(ref("Decision"), ref("Freshness")),
     "NextMeeting": envelope({"oneOf": [ref("Meeting"), {"type": "null"}]}, ref("Freshness")),

@@ -214,3 +214,39 @@ async def test_graphql_proposal_and_meeting_decisions_and_paging(client, bundled
             break
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) == page["totalCount"] > 5
+
+
+async def test_a_member_page_counts_attendance_and_votes(client, bundled):
+    andrew = (await client.get("/v1/members/AndrewLukoshko")).json()["data"]
+    assert andrew["github"] == "andrewlukoshko"
+    attendance = andrew["attendance"]
+    assert attendance["meetings_held"] == len(attendance["meetings"])
+    assert attendance["meetings_attended"] == sum(m["attended"] for m in attendance["meetings"])
+    assert 0 < attendance["meetings_attended"] <= attendance["meetings_held"]
+    crb = next(v for v in andrew["votes"] if v["decision_id"] == "2025-05-28.1")
+    assert (crb["vote"], crb["inferred"]) == ("against", False)
+    assert all(v["vote"] in ("for", "against", "abstain") for v in andrew["votes"])
+    assert andrew["chair_terms"][0]["from"] == "2025-08-20"
+    cody = (await client.get("/v1/members/codyro")).json()["data"]
+    # Cody left on 2026-03-12: meetings after it are not his to attend.
+    assert all(m["date"] < "2026-03-12" for m in cody["attendance"]["meetings"])
+    missing = await client.get("/v1/members/not-a-member")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_graphql_member_mirrors_the_member_page(client, bundled):
+    rest = (await client.get("/v1/members/andrewlukoshko")).json()["data"]
+    data = await graphql(
+        client,
+        """{ member(github: "ANDREWLUKOSHKO") { name chairTerms { startsOn }
+             attendance { meetingsHeld meetingsAttended meetings { meetingId attended } }
+             votes { decisionId vote inferred } }
+             nobody: member(github: "nobody") { name } }""",
+    )
+    member = data["member"]
+    assert member["name"] == rest["name"]
+    assert member["attendance"]["meetingsHeld"] == rest["attendance"]["meetings_held"]
+    assert member["attendance"]["meetingsAttended"] == rest["attendance"]["meetings_attended"]
+    assert [v["decisionId"] for v in member["votes"]] == [v["decision_id"] for v in rest["votes"]]
+    assert data["nobody"] is None
