@@ -35,7 +35,7 @@ from alesco.read.queries import (
 from alesco.settings import REPO_PATTERN
 from alesco.timestamps import parse_timestamp
 from alesco.upstream.github_records import MAX_PULL_NUMBER
-from alesco.upstream.minutes_decisions import Verdict
+from alesco.upstream.minutes.decisions import Verdict
 from api.formats.negotiation import BOOLEAN_WORDS
 from api.formats.problems import BadParameter, shown
 

@@ -36,8 +36,8 @@ from datetime import UTC, date, datetime, time
 from alesco.domain.decisions import Candidate, Decision, Present, decide
 from alesco.domain.lifecycle import Stage
 from alesco.upstream.calendar import CalendarEvent
-from alesco.upstream.minutes import Attendee, Minutes, PullLink
-from alesco.upstream.minutes_decisions import WrittenDecision
+from alesco.upstream.minutes.decisions import WrittenDecision
+from alesco.upstream.minutes.parse import Attendee, Minutes, PullLink
 from alesco.upstream.person_names import display_name, logins, name_key, spellings
 from alesco.upstream.roster import ChairTerm, RosterMember
 

@@ -1,6 +1,6 @@
 """Decisions as served: the minutes' decisions tied to proposals and members (pure).
 
-A written decision (`alesco.upstream.minutes_decisions`) concerns the pull requests of the
+A written decision (`alesco.upstream.minutes.decisions`) concerns the pull requests of the
 configured repositories that it links (`in_decision`), that the part of the minutes it sits
 in links (`in_section`), that its RFC numbers name ("RFC #0002" is the PR that added
 `rfcs/0002-….md`, not PR #2), or, when none of these says, the one RFC whose title shares
@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from alesco.domain.lifecycle import Kind, Rule, Stage, StageEntry, StageReason
 from alesco.domain.proposal import Proposal
-from alesco.upstream.minutes_decisions import (
+from alesco.upstream.minutes.decisions import (
     Tally,
     Verdict,
     Vote,
@@ -31,7 +31,7 @@ from alesco.upstream.minutes_decisions import (
     fold,
     words,
 )
-from alesco.upstream.pull_links import PullLink
+from alesco.upstream.minutes.links import PullLink
 
 
 class ProposalLink(StrEnum):

@@ -14,7 +14,7 @@ from alesco.domain.committee import Committee
 from alesco.domain.decisions import Decision
 from alesco.read.cursor import Cursor, InvalidCursor
 from alesco.read.meeting_queries import MeetingSort
-from alesco.upstream.minutes_decisions import Verdict
+from alesco.upstream.minutes.decisions import Verdict
 
 DECISION_CURSOR_SIZE = 3
 

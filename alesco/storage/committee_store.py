@@ -23,8 +23,8 @@ from alesco.database.replacement import replace_rows
 from alesco.domain.committee import Committee, MinutesDocument, build_committee
 from alesco.storage.sync_runs import Origin
 from alesco.upstream.calendar import CalendarEvent, occurrence_day, renamed_occurrence
-from alesco.upstream.minutes import Attendee, Minutes, PullLink, parse_minutes
-from alesco.upstream.minutes_decisions import NamedVote, Tally, Verdict, Vote, WrittenDecision
+from alesco.upstream.minutes.decisions import NamedVote, Tally, Verdict, Vote, WrittenDecision
+from alesco.upstream.minutes.parse import Attendee, Minutes, PullLink, parse_minutes
 from alesco.upstream.roster import ChairTerm, RosterMember
 
 VANISHED = "no longer listed upstream"

@@ -40,7 +40,7 @@ from alesco.storage.sync_runs import (
 from alesco.timestamps import parse_timestamp
 from alesco.upstream.calendar import CalendarEvent, parse_indico_export
 from alesco.upstream.github_records import parse_events, parse_files, parse_issue, parse_pulls
-from alesco.upstream.minutes import parse_minutes
+from alesco.upstream.minutes.parse import parse_minutes
 from alesco.upstream.rfc_document import parse_rfc_document, pick_rfc_file
 from alesco.upstream.roster import BUNDLED_ROSTER, RosterMember, bundled_roster_text, parse_roster
 

@@ -12,7 +12,7 @@ import strawberry
 
 from alesco.domain.decisions import Decision as DecisionModel
 from alesco.domain.decisions import ProposalLink
-from alesco.upstream.minutes_decisions import Verdict, Vote
+from alesco.upstream.minutes.decisions import Verdict, Vote
 
 VerdictEnum = strawberry.enum(Verdict, name="Verdict", description="What a decision resolved.")
 VoteEnum = strawberry.enum(Vote, name="Vote", description="How a member voted.")

@@ -47,7 +47,7 @@ from alesco.read.queries import (
 )
 from alesco.settings import REPO_PATTERN
 from alesco.upstream.github_records import MAX_PULL_NUMBER
-from alesco.upstream.minutes_decisions import Verdict
+from alesco.upstream.minutes.decisions import Verdict
 from api.context import Context
 from api.graphql.budgets import CostBudget, DeadlineCheck, TimeBudgetExceeded
 from api.graphql.decision_types import Decision, DecisionEdge, VerdictEnum

@@ -13,7 +13,7 @@ from alesco import __version__
 from alesco.read.meeting_queries import MeetingSort
 from alesco.read.queries import MAX_LIMIT, KindFilter, SortOrder, StateFilter
 from alesco.upstream.github_records import MAX_PULL_NUMBER
-from alesco.upstream.minutes_decisions import Verdict
+from alesco.upstream.minutes.decisions import Verdict
 from api.formats.negotiation import BOOLEAN_WORDS
 from api.openapi.schemas import SCHEMAS, STAGES, ref
 from api.openapi.service import SERVICE_SCHEMAS, service_paths

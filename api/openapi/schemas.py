@@ -10,7 +10,7 @@ from typing import Any
 
 from alesco.domain.decisions import ProposalLink
 from alesco.domain.lifecycle import Kind, Rule, Stage
-from alesco.upstream.minutes_decisions import Verdict, Vote
+from alesco.upstream.minutes.decisions import Verdict, Vote
 
 
 def ref(name: str) -> dict[str, str]:

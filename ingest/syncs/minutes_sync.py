@@ -22,7 +22,7 @@ from alesco.storage.committee_store import MinutesFile, load_minutes_texts, repl
 from alesco.storage.sync_runs import Origin, Source, SyncReport
 from alesco.timestamps import utc_now
 from alesco.upstream.github_records import ContentEntry
-from alesco.upstream.minutes import is_minutes_file, parse_minutes
+from alesco.upstream.minutes.parse import is_minutes_file, parse_minutes
 from ingest.clients.conditional import ConditionalFetcher, RequestPolicy
 from ingest.clients.github import GithubApi, github_http_client
 from ingest.syncs.sync_runner import SyncSpec, run_sync

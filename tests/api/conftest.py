@@ -174,7 +174,7 @@ def meetings(engine, committee):
         replace_roster,
     )
     from alesco.upstream.calendar import CalendarEvent
-    from alesco.upstream.minutes import parse_minutes
+    from alesco.upstream.minutes.parse import parse_minutes
     from alesco.upstream.roster import parse_roster
 
     def scheduled(uid, start, cancelled=False):

@@ -10,7 +10,7 @@ import pytest
 from alesco.domain.committee import MinutesDocument, build_committee, meeting_title
 from alesco.domain.lifecycle import Stage
 from alesco.upstream.calendar import CalendarEvent
-from alesco.upstream.minutes import Attendee, Minutes, PullLink, parse_minutes
+from alesco.upstream.minutes.parse import Attendee, Minutes, PullLink, parse_minutes
 from alesco.upstream.roster import ChairTerm, RosterMember
 
 REPO = "AlmaLinux/ALESCo"

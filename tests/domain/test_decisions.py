@@ -19,8 +19,8 @@ from alesco.domain.decisions import (
     with_minutes_outcomes,
 )
 from alesco.domain.lifecycle import Rule, Stage, StageEntry
-from alesco.upstream.minutes import parse_minutes
-from alesco.upstream.minutes_decisions import Verdict, Vote
+from alesco.upstream.minutes.decisions import Verdict, Vote
+from alesco.upstream.minutes.parse import parse_minutes
 from tests.factories import event, facts, pull, stored
 
 MINUTES = Path(__file__).parent.parent / "data" / "minutes"

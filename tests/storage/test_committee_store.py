@@ -12,7 +12,7 @@ from sqlmodel import Session
 from alesco.database.models import MinutesRow
 from alesco.storage.committee_store import MinutesFile, load_committee, replace_minutes
 from alesco.storage.sync_runs import Origin
-from alesco.upstream.minutes import parse_minutes
+from alesco.upstream.minutes.parse import parse_minutes
 
 MINUTES = Path(__file__).parent.parent / "data" / "minutes"
 REPO = "AlmaLinux/ALESCo"

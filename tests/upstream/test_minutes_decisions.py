@@ -1,4 +1,4 @@
-"""Tests of alesco/upstream/minutes_decisions.py: every decision of the 17 real minutes
+"""Tests of alesco/upstream/minutes/decisions.py: every decision of the 17 real minutes
 files, written down by hand, then one synthetic case per format rule.
 
 The truth table was checked line by line against the files (tests/data/minutes, copied from
@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import pytest
 
-from alesco.upstream.minutes import parse_minutes
-from alesco.upstream.minutes_decisions import Verdict, Vote, WrittenDecision
+from alesco.upstream.minutes.decisions import Verdict, Vote, WrittenDecision
+from alesco.upstream.minutes.parse import parse_minutes
 
 MINUTES = Path(__file__).parent.parent / "data" / "minutes"
 

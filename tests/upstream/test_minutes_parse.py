@@ -1,4 +1,4 @@
-"""Tests of alesco/upstream/minutes.py: every real ALESCo minutes file, with what it must yield
+"""Tests of alesco/upstream/minutes/parse.py: every real ALESCo minutes file, with what it must yield
 written out (from the public record), then formats the real files do not show."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from alesco.upstream.minutes import Attendee, PullLink, is_minutes_file, parse_minutes
+from alesco.upstream.minutes.parse import Attendee, PullLink, is_minutes_file, parse_minutes
 
 MINUTES = Path(__file__).parent.parent / "data" / "minutes"
 ALESCO = "AlmaLinux/ALESCo"

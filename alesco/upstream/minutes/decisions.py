@@ -33,8 +33,8 @@ from enum import StrEnum
 
 from markdown_it.token import Token
 
-from alesco.upstream.minutes_blocks import ATTENDANCE_ROLES, Role, plain_text, role_of
-from alesco.upstream.pull_links import PullLink, pull_links_in, rfc_numbers_in
+from alesco.upstream.minutes.blocks import ATTENDANCE_ROLES, Role, plain_text, role_of
+from alesco.upstream.minutes.links import PullLink, pull_links_in, rfc_numbers_in
 
 
 class Verdict(StrEnum):

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
-from alesco.upstream.minutes_blocks import (
+from alesco.upstream.minutes.blocks import (
     ATTENDANCE_ROLES,
     DECISION_PREFIX,
     LABELLED_LINE,
@@ -38,11 +38,11 @@ from alesco.upstream.minutes_blocks import (
     read_blocks,
     role_of,
 )
-from alesco.upstream.minutes_decisions import WrittenDecision, read_decisions
+from alesco.upstream.minutes.decisions import WrittenDecision, read_decisions
+from alesco.upstream.minutes.links import PullLink, pull_links_in
 from alesco.upstream.person_names import is_a_person
-from alesco.upstream.pull_links import PullLink, pull_links_in
 
-# Role and ATTENDANCE_ROLES moved to alesco/upstream/minutes_blocks.py; still importable from here.
+# Role and ATTENDANCE_ROLES moved to alesco/upstream/minutes/blocks.py; still importable from here.
 __all__ = [
     "ATTENDANCE_ROLES",
     "Attendee",

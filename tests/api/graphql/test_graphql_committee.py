@@ -123,7 +123,7 @@ async def test_attendees_not_on_the_roster(client, engine, meetings, listed, nam
 
     from alesco.storage.committee_store import MinutesFile, replace_minutes
     from alesco.storage.sync_runs import Origin
-    from alesco.upstream.minutes import parse_minutes
+    from alesco.upstream.minutes.parse import parse_minutes
     from tests.api.conftest import NOW
 
     people = "".join(f"- {name}\n" for name in listed)
