@@ -22,7 +22,12 @@ from api.model_holder import ModelHolder
 from api.routes.decisions import decision_detail, decisions_list
 from api.routes.meetings import meeting_detail, meetings_ics, meetings_list, next_meeting
 from api.routes.members import member_detail, members_list
-from api.routes.proposals import proposal_detail, proposals_atom, proposals_list
+from api.routes.proposals import (
+    proposal_detail,
+    proposal_timeline,
+    proposals_atom,
+    proposals_list,
+)
 from api.routes.status import status
 from api.routes.webhooks import github_webhook
 from api.service.docs import docs, openapi_json
@@ -45,6 +50,7 @@ def create_app(
         Route("/v1/proposals", proposals_list, methods=["GET"]),
         Route("/v1/proposals.atom", proposals_atom, methods=["GET"]),
         Route("/v1/proposals/{number}", proposal_detail, methods=["GET"]),
+        Route("/v1/proposals/{number}/timeline", proposal_timeline, methods=["GET"]),
         Route("/v1/meetings", meetings_list, methods=["GET"]),
         Route("/v1/meetings.ics", meetings_ics, methods=["GET"]),
         Route("/v1/meetings/next", next_meeting, methods=["GET"]),

@@ -206,6 +206,7 @@ class MinutesRow(SQLModel, table=True):
     warnings: list[str] = _json()
     # Decisions as data (`WrittenDecision` as JSON); NULL when stored before they were read.
     written_decisions: list[dict[str, Any]] | None = _json(nullable=True)
+    pull_mentions: list[list[Any]] | None = _json(nullable=True)  # [repo, number, line, text]
     origin: str = Field(max_length=20)
 
 

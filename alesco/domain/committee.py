@@ -37,6 +37,7 @@ from alesco.domain.decisions import Candidate, Decision, Present, decide
 from alesco.domain.lifecycle import Stage
 from alesco.upstream.calendar import CalendarEvent
 from alesco.upstream.minutes.decisions import WrittenDecision
+from alesco.upstream.minutes.mentions import PullMention
 from alesco.upstream.minutes.parse import Attendee, Minutes, PullLink
 from alesco.upstream.person_names import display_name, logins, name_key, spellings
 from alesco.upstream.roster import ChairTerm, RosterMember
@@ -77,6 +78,16 @@ class Meeting:
     # decisions as served once tied to proposals (`Committee.with_decisions`).
     written_decisions: tuple[tuple[str | None, WrittenDecision], ...] = ()
     decision_records: tuple[Decision, ...] = ()
+    # Each minutes file's URL with a line about a pull request of the configured repos.
+    pull_mentions: tuple[tuple[str | None, PullMention], ...] = ()
+
+    def lines_about(self, repo: str, number: int) -> list[tuple[str | None, PullMention]]:
+        wanted = (repo.lower(), number)
+        return [
+            (url, mention)
+            for url, mention in self.pull_mentions
+            if (mention.pull.repo.lower(), mention.pull.number) == wanted
+        ]
 
     def status(self, now: datetime) -> str:
         """`cancelled`, `upcoming`, or `past` (held, or at least its time has gone)."""
@@ -312,6 +323,12 @@ def _meeting(
             (document.url, decision)
             for document in documents
             for decision in document.minutes.written_decisions or ()
+        ),
+        pull_mentions=tuple(
+            (document.url, mention)
+            for document in documents
+            for mention in document.minutes.pull_mentions or ()
+            if mention.pull.repo.lower() in canonical
         ),
     )
 

@@ -12,8 +12,8 @@ repeated if a sync committed in between, so a model never mixes two versions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -24,7 +24,8 @@ from alesco.domain.decisions import candidates_of, with_minutes_outcomes
 from alesco.read.queries import ProposalIndex
 from alesco.read.status import RunLog, ServiceStatus, compute_status, load_run_log
 from alesco.storage.committee_store import load_committee
-from alesco.storage.github_store import load_proposals
+from alesco.storage.github_store import load_events, load_proposals
+from alesco.upstream.github_records import IssueEvent
 
 MAX_LOAD_ATTEMPTS = 5
 
@@ -43,6 +44,11 @@ class ReadModel:
     index: ProposalIndex
     committee: Committee
     runs: RunLog
+    # Every pull request's issue events, by (lower-case repo, number), for timelines.
+    events: Mapping[tuple[str, int], tuple[IssueEvent, ...]] = field(default_factory=dict)
+
+    def events_of(self, repo: str, number: int) -> tuple[IssueEvent, ...]:
+        return self.events.get((repo.lower(), number), ())
 
     def status(self, now: datetime, sync_interval: float) -> ServiceStatus:
         return compute_status(self.runs, self.data, now, sync_interval)
@@ -69,6 +75,10 @@ def load_read_model(session: Session, repos: Sequence[str], today: date) -> Read
             index=ProposalIndex(with_minutes_outcomes(proposals, committee.decisions)),
             committee=committee,
             runs=load_run_log(session),
+            events={
+                (repo.lower(), number): found
+                for (repo, number), found in load_events(session).items()
+            },
         )
         if read_model_version(session) == before:
             return model

@@ -24,6 +24,7 @@ from alesco.domain.committee import Committee, MinutesDocument, build_committee
 from alesco.storage.sync_runs import Origin
 from alesco.upstream.calendar import CalendarEvent, occurrence_day, renamed_occurrence
 from alesco.upstream.minutes.decisions import NamedVote, Tally, Verdict, Vote, WrittenDecision
+from alesco.upstream.minutes.mentions import PullMention
 from alesco.upstream.minutes.parse import Attendee, Minutes, PullLink, parse_minutes
 from alesco.upstream.roster import ChairTerm, RosterMember
 
@@ -137,6 +138,11 @@ def _minutes_columns(file: MinutesFile, origin: Origin) -> dict[str, Any]:
             if minutes.written_decisions is None
             else [written_json(decision) for decision in minutes.written_decisions]
         ),
+        "pull_mentions": (
+            None
+            if minutes.pull_mentions is None
+            else [[m.pull.repo, m.pull.number, m.line, m.text] for m in minutes.pull_mentions]
+        ),
         "origin": origin.value,
     }
 
@@ -160,6 +166,14 @@ def _minutes(row: MinutesRow) -> Minutes:
             None
             if row.written_decisions is None
             else tuple(written_decision(value) for value in row.written_decisions)
+        ),
+        pull_mentions=(
+            None
+            if row.pull_mentions is None
+            else tuple(
+                PullMention(PullLink(repo, number), line, text)
+                for repo, number, line, text in row.pull_mentions
+            )
         ),
     )
 
@@ -271,25 +285,28 @@ def _with_decisions_read(
 ) -> list[MinutesDocument]:
     """Rows stored before decisions were kept as data are read again from their text (once
     per load, until the next sync stores the column)."""
-    unread = [d.minutes.path for d in documents if d.minutes.written_decisions is None]
+    unread = [
+        d.minutes.path
+        for d in documents
+        if d.minutes.written_decisions is None or d.minutes.pull_mentions is None
+    ]
     if not unread:
         return documents
     query = select(MinutesRow.path, MinutesRow.text).where(col(MinutesRow.path).in_(unread))
     texts = dict(session.exec(query).all())
-    return [
-        MinutesDocument(
-            replace(
+    read_again = []
+    for document in documents:
+        text = texts.get(document.minutes.path)
+        if text is not None:
+            parsed = parse_minutes(text, document.minutes.path)
+            minutes = replace(
                 document.minutes,
-                written_decisions=parse_minutes(
-                    texts[document.minutes.path], document.minutes.path
-                ).written_decisions,
-            ),
-            document.url,
-        )
-        if document.minutes.path in texts
-        else document
-        for document in documents
-    ]
+                written_decisions=parsed.written_decisions,
+                pull_mentions=parsed.pull_mentions,
+            )
+            document = MinutesDocument(minutes, document.url)
+        read_again.append(document)
+    return read_again
 
 
 def load_committee(session: Session, repos: Sequence[str], today: date) -> Committee:

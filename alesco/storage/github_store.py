@@ -151,13 +151,19 @@ def _event_columns(repo: str, number: int, position: int, event: IssueEvent) -> 
     }
 
 
-def load_stored_pulls(session: Session) -> dict[tuple[str, int], StoredPull]:
-    """Stored facts of every PR, keyed by (repo, number)."""
+def load_events(session: Session) -> dict[tuple[str, int], tuple[IssueEvent, ...]]:
+    """Every stored issue event, by (repo, number), in GitHub's order."""
     events: dict[tuple[str, int], list[IssueEvent]] = {}
     for event in session.exec(select(ProposalEventRow).order_by(col(ProposalEventRow.position))):
         events.setdefault((event.repo, event.number), []).append(
             IssueEvent(event.event_id, event.event, event.actor, event.created_at, event.label)
         )
+    return {key: tuple(found) for key, found in events.items()}
+
+
+def load_stored_pulls(session: Session) -> dict[tuple[str, int], StoredPull]:
+    """Stored facts of every PR, keyed by (repo, number)."""
+    events = load_events(session)
     return {
         (row.repo, row.number): StoredPull(
             updated_at=row.updated_at,

@@ -9,6 +9,7 @@ from alesco.domain.committee import Committee, Meeting, Member
 from alesco.domain.decisions import Decision
 from alesco.domain.member_record import MemberRecord
 from alesco.domain.proposal import Proposal
+from alesco.domain.timeline import TimelineEntry
 from alesco.read.status import ServiceStatus, SourceStatus
 from alesco.storage.sync_runs import Source
 from alesco.timestamps import format_timestamp as ts
@@ -161,6 +162,28 @@ def member_json(member: Member) -> dict[str, Any]:
         ],
         "meetings_attended": member.meetings_attended,
         "last_attended": member.last_attended.isoformat() if member.last_attended else None,
+    }
+
+
+def timeline_entry_json(entry: TimelineEntry) -> dict[str, Any]:
+    """One thing that happened to a proposal; every field present, null where it does not
+    apply, so that each entry has one shape."""
+    return {
+        "at": ts(entry.at),
+        "kind": entry.kind.value,
+        "source": entry.source.value,
+        "url": entry.url,
+        "text": entry.text,
+        "actor": entry.actor,
+        "label": entry.label,
+        "stage": entry.stage.value if entry.stage else None,
+        "rule": entry.rule.value if entry.rule else None,
+        "event_id": entry.event_id,
+        "meeting_id": entry.meeting_id,
+        "decision_id": entry.decision_id,
+        "verdict": entry.verdict.value if entry.verdict else None,
+        "line": entry.line,
+        "lines": [{"line": said.line, "text": said.text} for said in entry.lines],
     }
 
 

@@ -91,6 +91,8 @@ LIST_SIZES: Mapping[str, int] = {
     "Decision.details": 10,  # sub-items and folded body lines (5)
     "Decision.proposals": 5,  # (1)
     "Decision.votes": 15,  # members present, or named (6)
+    "Proposal.timeline": 60,  # events, stages, meetings and decisions (12)
+    "TimelineItem.lines": 40,  # the minutes' lines about it in one meeting (9)
     "Member.votes": 200,  # votes the minutes record for one member (11)
     "Attendance.meetings": 200,  # meetings held while a member, 26 a year (17)
 }

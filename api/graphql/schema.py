@@ -52,8 +52,8 @@ from api.context import Context
 from api.graphql.budgets import CostBudget, DeadlineCheck, TimeBudgetExceeded
 from api.graphql.decision_types import Decision, DecisionEdge, VerdictEnum
 from api.graphql.member_types import Member
-from api.graphql.scalars import SCALAR_MAP
 from api.graphql.types import (
+    SCALAR_MAP,
     KindFilterEnum,
     Meeting,
     MeetingSortEnum,

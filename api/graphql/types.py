@@ -1,4 +1,4 @@
-"""GraphQL object types and enums, converted from the read models."""
+"""GraphQL object types, enums and scalars, converted from the read models."""
 
 from __future__ import annotations
 
@@ -8,19 +8,32 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.scalar import ScalarDefinition
 
 from alesco.domain.committee import Meeting as MeetingModel
 from alesco.domain.lifecycle import Kind, Rule, Stage
 from alesco.domain.proposal import Proposal as ProposalModel
+from alesco.domain.timeline import build_timeline
 from alesco.read.meeting_queries import MeetingSort
 from alesco.read.queries import KindFilter, SortOrder, StateFilter, find_proposals
 from alesco.read.status import ServiceStatus
 from alesco.read.status import SourceStatus as SourceStatusModel
 from alesco.storage.sync_runs import Origin as OriginModel
+from alesco.timestamps import format_timestamp, parse_timestamp
 from api.context import Context
 from api.graphql.decision_types import Decision
 from api.graphql.member_types import Member
+from api.graphql.timeline_types import TimelineItem
 
+# `DateTime` as RFC 3339 UTC with a `Z`, exactly as REST serves timestamps.
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    datetime: strawberry.scalar(
+        name="DateTime",
+        description="An RFC 3339 timestamp in UTC, e.g. 2025-05-14T20:31:34Z.",
+        serialize=format_timestamp,
+        parse_value=parse_timestamp,
+    )
+}
 StageEnum = strawberry.enum(Stage, name="Stage", description="Lifecycle stage of an RFC.")
 KindEnum = strawberry.enum(Kind, name="ProposalKind", description="rfc, or any other PR.")
 RuleEnum = strawberry.enum(Rule, name="StageRule", description="Why a proposal has its stage.")
@@ -126,6 +139,16 @@ class Proposal:
         context: Context = info.context["alesco"]
         found = context.committee.decisions_about(self.repo, self.number)
         return [Decision.from_model(decision) for decision in found]
+
+    @strawberry.field(description="Everything that happened to it, oldest first.")
+    def timeline(self, info: Info[Any, None]) -> list[TimelineItem]:
+        context: Context = info.context["alesco"]
+        proposal = find_proposals(context.model.index, self.number, self.repo)[0]
+        events = context.model.events_of(self.repo, self.number)
+        return [
+            TimelineItem.from_model(entry)
+            for entry in build_timeline(proposal, events, context.committee)
+        ]
 
     @strawberry.field(description="For a proposal in FCP: the next meeting, expected to vote.")
     def next_vote(self, info: Info[Any, None]) -> Meeting | None:

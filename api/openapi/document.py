@@ -252,6 +252,11 @@ def openapi_document() -> dict[str, Any]:
                 **_errors(400),
             },
         ),
+        "/v1/proposals/{number}/timeline": _get(
+            "Everything that happened to one proposal, oldest first, with provenance",
+            ["repo_detail", "pretty"],
+            {"200": _ok("Timeline", "The timeline"), **_errors(400, 404)},
+        ),
         "/v1/members/{login}": _get(
             "One member: attendance, votes and chair terms",
             ["pretty"],
@@ -299,6 +304,14 @@ def openapi_document() -> dict[str, Any]:
     )
     paths["/v1/meetings/{meeting_id}"]["get"]["parameters"].insert(
         0, _path_param("meeting_id", {"type": "string"}, "A date, e.g. 2025-04-16 (-2 …)")
+    )
+    paths["/v1/proposals/{number}/timeline"]["get"]["parameters"].insert(
+        0,
+        _path_param(
+            "number",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PULL_NUMBER},
+            "Pull request number",
+        ),
     )
     paths["/v1/members/{login}"]["get"]["parameters"].insert(
         0, _path_param("login", {"type": "string"}, "The member's GitHub login (any case)")

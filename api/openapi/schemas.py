@@ -10,6 +10,8 @@ from typing import Any
 
 from alesco.domain.decisions import ProposalLink
 from alesco.domain.lifecycle import Kind, Rule, Stage
+from alesco.domain.timeline import EntryKind
+from alesco.domain.timeline import Source as TimelineSource
 from alesco.upstream.minutes.decisions import Verdict, Vote
 
 
@@ -137,6 +139,29 @@ SCHEMAS: dict[str, Any] = {
             "evidence": obj({"minutes_url": STRING_OR_NULL, "line": {"type": "integer"}}),
         },
         "A decision recorded in the minutes; null where the minutes say nothing.",
+    ),
+    "TimelineEntry": obj(
+        {
+            "at": TIME,
+            "kind": {"enum": [kind.value for kind in EntryKind]},
+            "source": {"enum": [source.value for source in TimelineSource]},
+            "url": STRING_OR_NULL,
+            "text": STRING_OR_NULL,
+            "actor": STRING_OR_NULL,
+            "label": STRING_OR_NULL,
+            "stage": {"enum": [*STAGES, None]},
+            "rule": {"enum": [*(rule.value for rule in Rule), None]},
+            "event_id": nullable("integer"),
+            "meeting_id": STRING_OR_NULL,
+            "decision_id": STRING_OR_NULL,
+            "verdict": {"enum": [*(verdict.value for verdict in Verdict), None]},
+            "line": nullable("integer"),
+            "lines": {
+                "type": "array",
+                "items": obj({"line": {"type": "integer"}, "text": {"type": "string"}}),
+            },
+        },
+        "One thing that happened to a proposal, with where it is recorded.",
     ),
     "Tally": obj(
         {
@@ -321,6 +346,7 @@ SCHEMAS |= {
     "ProposalItem": envelope(ref("Proposal"), ref("Freshness")),
     "MeetingList": envelope({"type": "array", "items": ref("Meeting")}, ref("ListMeta")),
     "MeetingItem": envelope(ref("Meeting"), ref("Freshness")),
+    "Timeline": envelope({"type": "array", "items": ref("TimelineEntry")}, ref("Freshness")),
     "MemberItem": envelope(ref("MemberRecord"), ref("Freshness")),
     "DecisionList": envelope({"type": "array", "items": ref("Decision")}, ref("ListMeta")),
     "DecisionItem": envelope(ref("Decision"), ref("Freshness")),

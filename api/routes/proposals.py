@@ -7,12 +7,19 @@ from dataclasses import replace
 from starlette.requests import Request
 from starlette.responses import Response
 
+from alesco.domain.proposal import Proposal
+from alesco.domain.timeline import build_timeline
 from alesco.read.queries import StateFilter, find_proposals, list_proposals
 from api.context import context_of
 from api.formats.atom import proposals_feed
 from api.formats.problems import BadParameter, NotFound
 from api.formats.rendering import json_response
-from api.formats.representations import PROPOSAL_COLUMNS, freshness_meta, proposal_json
+from api.formats.representations import (
+    PROPOSAL_COLUMNS,
+    freshness_meta,
+    proposal_json,
+    timeline_entry_json,
+)
 from api.links import public_base, public_url
 from api.listing import page_response
 from api.params import parse_number, parse_proposal_query, parse_repo, reject_unknown, single
@@ -28,19 +35,35 @@ async def proposals_list(request: Request) -> Response:
     )
 
 
-async def proposal_detail(request: Request) -> Response:
+def _the_proposal(request: Request) -> Proposal:
+    """The one proposal the path's number (and `?repo=`) names, or a 404 / 400 problem."""
     number = parse_number(request.path_params["number"])
     reject_unknown(request.query_params, {"repo"})
     repo = parse_repo(single(request.query_params, "repo"))
-    context = context_of(request)
-    matches = find_proposals(context.model.index, number, repo)
+    matches = find_proposals(context_of(request).model.index, number, repo)
     if not matches:
         where = f" in {repo}" if repo else ""
         raise NotFound(f"No pull request #{number}{where} is known to this API.")
     if len(matches) > 1:
         repos = ", ".join(match.repo for match in matches)
         raise BadParameter("repo", f"#{number} exists in {repos}; choose one with ?repo=owner/name")
-    data = proposal_json(matches[0], context.committee, context.now)
+    return matches[0]
+
+
+async def proposal_detail(request: Request) -> Response:
+    proposal = _the_proposal(request)
+    context = context_of(request)
+    data = proposal_json(proposal, context.committee, context.now)
+    return json_response(request, {"data": data, "meta": freshness_meta(context.status)})
+
+
+async def proposal_timeline(request: Request) -> Response:
+    """Everything that happened to one proposal, oldest first, each with its provenance."""
+    proposal = _the_proposal(request)
+    context = context_of(request)
+    events = context.model.events_of(proposal.repo, proposal.number)
+    entries = build_timeline(proposal, events, context.committee)
+    data = [timeline_entry_json(entry) for entry in entries]
     return json_response(request, {"data": data, "meta": freshness_meta(context.status)})
 
 

@@ -583,3 +583,21 @@ def test_a_body_decision_on_a_section_decision_s_matter_is_folded_in():
 def test_unseen_layouts_keep_the_text_and_never_fail(text):
     found = decisions_of(text)
     assert all(isinstance(d.verdict, Verdict) and d.text for d in found)
+
+
+def test_mentions_are_the_lines_of_the_part_that_discusses_a_pull_request():
+    minutes = parse_minutes(
+        "## Minutes\n\n### RFC: One\n\nhttps://github.com/o/r/pull/3\n\n- Ann: fine\n"
+        "  - Bo: agreed\n\n### Other\n\n- Discussed [it](https://github.com/o/r/pull/4)\n"
+        "  - Cy: later\n- Unrelated line\n",
+        "2026-12-03.md",
+    )
+    assert minutes.pull_mentions is not None
+    said = {(m.pull.number, m.line, m.text) for m in minutes.pull_mentions}
+    assert said == {
+        (3, 5, "https://github.com/o/r/pull/3"),
+        (3, 7, "Ann: fine"),
+        (3, 8, "Bo: agreed"),
+        (4, 12, "Discussed it"),
+        (4, 13, "Cy: later"),
+    }

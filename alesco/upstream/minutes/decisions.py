@@ -27,13 +27,12 @@ vote are one vocabulary; split across modules, a reader could not see which patt
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
-from markdown_it.token import Token
-
-from alesco.upstream.minutes.blocks import ATTENDANCE_ROLES, Role, plain_text, role_of
+from alesco.upstream.minutes.blocks import ATTENDANCE_ROLES, Role, role_of
+from alesco.upstream.minutes.items import Item
 from alesco.upstream.minutes.links import PullLink, pull_links_in, rfc_numbers_in
 
 
@@ -87,32 +86,6 @@ class WrittenDecision:
     pulls_in_section: tuple[PullLink, ...]
     rfc_numbers: tuple[int, ...]
     context: str  # the heading and topic it sits under, for matching by title
-
-
-@dataclass
-class _Item:
-    """A list item or a paragraph line, with what encloses it."""
-
-    text: str
-    raw: str
-    line: int
-    headings: tuple[str, ...]
-    heading_raw: str
-    topic_raw: str
-    parent: _Item | None = None
-    children: list[_Item] = field(default_factory=list)
-    used: bool = False
-
-    def descendants(self) -> Iterator[_Item]:
-        for child in self.children:
-            yield child
-            yield from child.descendants()
-
-    def ancestors(self) -> Iterator[_Item]:
-        item = self.parent
-        while item is not None:
-            yield item
-            item = item.parent
 
 
 _SPEAKER = re.compile(r"^(?P<who>[\w .&/'-]{1,40}?)\s*:\s+(?=\S)")
@@ -331,64 +304,11 @@ def _named_votes(lines: Sequence[str]) -> tuple[NamedVote, ...]:
     return tuple(found)
 
 
-def _items(tokens: list[Token]) -> list[_Item]:
-    """Every list item and paragraph line in document order, with its headings, the raw
-    heading and topic paragraph it sits under, and its parent item."""
-    items: list[_Item] = []
-    headings: dict[int, str] = {}
-    heading_raw = topic_raw = ""
-    stack: list[_Item | None] = []  # open list items (None until their first paragraph)
-    heading_level = 0
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            heading_level = int(token.tag[1:])
-        elif token.type == "inline" and heading_level:
-            headings = {k: v for k, v in headings.items() if k < heading_level}
-            headings[heading_level] = plain_text(token, soft=" ").strip()
-            heading_raw, topic_raw, heading_level = token.content, "", 0
-        elif token.type == "list_item_open":
-            stack.append(None)
-        elif token.type == "list_item_close":
-            stack.pop()
-        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
-            start = (tokens[index - 1].map or [0, 0])[0]
-            context = tuple(headings[level] for level in sorted(headings))
-            if stack:
-                if stack[-1] is not None:  # a later paragraph of the same item
-                    stack[-1].text += " " + plain_text(token, soft=" ").strip()
-                    stack[-1].raw += "\n" + token.content
-                    continue
-                parent = next((open_item for open_item in reversed(stack[:-1]) if open_item), None)
-                item = _Item(
-                    plain_text(token, soft=" ").strip(),
-                    token.content,
-                    start + 1,
-                    context,
-                    heading_raw,
-                    topic_raw,
-                    parent,
-                )
-                if parent is not None:
-                    parent.children.append(item)
-                stack[-1] = item
-                items.append(item)
-                continue
-            texts = plain_text(token, soft="\n").split("\n")
-            raws = token.content.split("\n")
-            for offset, text in enumerate(texts):
-                raw = raws[offset] if offset < len(raws) else text
-                items.append(
-                    _Item(text.strip(), raw, start + 1 + offset, context, heading_raw, topic_raw)
-                )
-            topic_raw = token.content
-    return [item for item in items if item.text]
-
-
-def _details(item: _Item) -> tuple[str, ...]:
+def _details(item: Item) -> tuple[str, ...]:
     return tuple(child.text for child in item.descendants())
 
 
-def _decision(item: _Item, in_section: bool) -> WrittenDecision:
+def _decision(item: Item, in_section: bool) -> WrittenDecision:
     details = _details(item)
     lines = (item.text, *details)
     verdict = verdict_of(lines)
@@ -412,7 +332,7 @@ def _decision(item: _Item, in_section: bool) -> WrittenDecision:
     )
 
 
-def _anchor(item: _Item) -> _Item:
+def _anchor(item: Item) -> Item:
     """The item a decision line states the decision of: "vote: unanimous" qualifies the
     item above it (a nomination of a chair); anything else is its own decision."""
     if _VOTE_QUALIFIER.match(item.text.strip()) and item.parent is not None:
@@ -449,12 +369,11 @@ def fold(section: WrittenDecision, body: WrittenDecision) -> WrittenDecision:
     )
 
 
-def read_decisions(tokens: list[Token], listed: Sequence[str] = ()) -> tuple[WrittenDecision, ...]:
+def read_decisions(items: list[Item], listed: Sequence[str] = ()) -> tuple[WrittenDecision, ...]:
     """Every decision the minutes record, in the order they are stated.
 
     `listed` are the decision texts the minutes parser found by layout (tables, labelled
     lines, meetbot summaries); any of them not found here as an item is kept too."""
-    items = _items(tokens)
     section: list[WrittenDecision] = []
     body: list[WrittenDecision] = []
     for item in items:
@@ -493,7 +412,7 @@ def _clean(text: str) -> str:
     ).lower()
 
 
-def _listed(text: str, items: list[_Item]) -> WrittenDecision:
+def _listed(text: str, items: list[Item]) -> WrittenDecision:
     """A decision the layout gave (a table row, a labelled line) with no item of its own."""
     line = next((item.line for item in items if _clean(text)[:40] in _clean(item.text)), 0)
     verdict = verdict_of((text,))

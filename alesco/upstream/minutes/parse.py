@@ -39,7 +39,9 @@ from alesco.upstream.minutes.blocks import (
     role_of,
 )
 from alesco.upstream.minutes.decisions import WrittenDecision, read_decisions
+from alesco.upstream.minutes.items import read_items
 from alesco.upstream.minutes.links import PullLink, pull_links_in
+from alesco.upstream.minutes.mentions import PullMention, read_mentions
 from alesco.upstream.person_names import is_a_person
 
 # Role and ATTENDANCE_ROLES moved to alesco/upstream/minutes/blocks.py; still importable from here.
@@ -126,6 +128,8 @@ class Minutes:
     warnings: tuple[str, ...]
     # Structured decisions (verdict, tally, votes, where); None when stored before they were read.
     written_decisions: tuple[WrittenDecision, ...] | None = None
+    # The lines about each pull request (for timelines); None when stored before they were.
+    pull_mentions: tuple[PullMention, ...] | None = None
 
 
 @dataclass
@@ -320,6 +324,7 @@ def parse_minutes(text: str, path: str) -> Minutes:
     if meeting_date is None:
         warnings.append("no meeting date in the file name or title")
     collected = _collect(list(read_blocks(tokens)))
+    items = read_items(tokens)
     roles = collected.roles
     profiles = _profile_links(tokens)
     if not collected.seen & {Role.MEMBERS, Role.ATTENDEES}:
@@ -342,5 +347,6 @@ def parse_minutes(text: str, path: str) -> Minutes:
         decisions=tuple(decisions),
         pull_links=_pull_links(tokens, env.get("references", {})),
         warnings=tuple(warnings),
-        written_decisions=read_decisions(tokens, decisions),
+        written_decisions=read_decisions(items, decisions),
+        pull_mentions=read_mentions(items),
     )
