@@ -140,6 +140,12 @@ class Proposal:
         found = context.committee.decisions_about(self.repo, self.number)
         return [Decision.from_model(decision) for decision in found]
 
+    @strawberry.field(description="The last decision of the minutes about it, if any.")
+    def latest_decision(self, info: Info[Any, None]) -> Decision | None:
+        context: Context = info.context["alesco"]
+        found = context.committee.decisions_about(self.repo, self.number)
+        return Decision.from_model(found[-1]) if found else None
+
     @strawberry.field(description="Everything that happened to it, oldest first.")
     def timeline(self, info: Info[Any, None]) -> list[TimelineItem]:
         context: Context = info.context["alesco"]

@@ -19,6 +19,12 @@
     updated: "Updated",
     draft: "Draft",
     voteExpected: "Vote expected",
+    lastDecision: "Last decision",
+    approved: "approved",
+    rejected: "rejected",
+    postponed: "postponed",
+    tabled: "tabled",
+    withdrawn: "withdrawn",
     none: "No open proposals right now.",
     error: "Could not load open proposals right now.",
     submitted: "Submitted",
@@ -35,10 +41,14 @@
   // Looks for the classes this widget adds to the page's own; the page's CSS wins.
   var STYLE =
     ":where(.al-rfc-card-vote){font-size:.875em;font-weight:600;margin-top:.25rem}" +
+    ":where(.al-rfc-card-decision){font-size:.875em;margin-top:.25rem}" +
     ":where(.al-rfc-draft){background:#6e7781;color:#fff}";
   var QUERY =
     "{ proposals(state: OPEN, first: 100) { edges { node { number title url stage draft " +
-    "labels { name color } author { login } updatedAt nextVote { startsAt date } } } } }";
+    "labels { name color } author { login } updatedAt nextVote { startsAt date } " +
+    "latestDecision { date verdict } } } } }";
+  // Verdicts worth a line on an open proposal's card: what the committee last did with it.
+  var SHOWN_VERDICTS = ["APPROVED", "REJECTED", "POSTPONED", "TABLED", "WITHDRAWN"];
   var TIMEOUT_MS = 10000;
 
   function apiBase(list) {
@@ -153,6 +163,12 @@
     if (vote && (vote.startsAt || vote.date)) {
       var when = vote.startsAt ? localDate(vote.startsAt) : calendarDate(vote.date);
       link.appendChild(element("div", "al-rfc-card-vote", text.voteExpected + " " + when));
+    }
+    var last = proposal.latestDecision;
+    if (last && SHOWN_VERDICTS.indexOf(last.verdict) >= 0 && last.date) {
+      var verdict = text[last.verdict.toLowerCase()] || last.verdict.toLowerCase();
+      var said = text.lastDecision + ": " + verdict + " · " + calendarDate(last.date);
+      link.appendChild(element("div", "al-rfc-card-decision", said));
     }
     return link;
   }

@@ -253,3 +253,64 @@ async def test_a_vote_on_an_all_day_meeting_shows_its_date(browser, all_day_vote
     await page.wait_for_selector("#alesco-prs:not([data-state=loading])", timeout=10_000)
     vote = await page.locator(".al-rfc-card-vote").text_content()
     assert vote == f"Vote expected {us_date(NOW + timedelta(days=5))}"  # not the day before
+
+
+POSTPONED_MINUTES = """# ALESCo Meeting Minutes (2025-02-24)
+
+## Minutes
+
+### RFC: Voting soon
+
+https://github.com/AlmaLinux/ALESCo/pull/3
+
+- Outcome: Vote postponed to next meeting.
+"""
+
+
+@pytest.fixture
+def postponed(engine, meetings):
+    """The meetings fixture, plus minutes in which the vote on #3 (in FCP) was postponed."""
+    from sqlmodel import Session
+
+    from alesco.storage.committee_store import MinutesFile, replace_minutes
+    from alesco.storage.sync_runs import Origin
+    from alesco.upstream.minutes.parse import parse_minutes
+    from tests.api.conftest import MINUTES_2025_01_20, MINUTES_2025_02_10
+
+    files = [
+        MinutesFile(
+            f"m/{day}.md",
+            None,
+            f"https://wiki.example/{day}",
+            text,
+            parse_minutes(text, f"m/{day}.md"),
+        )
+        for day, text in (
+            ("2025-02-10", MINUTES_2025_02_10),
+            ("2025-01-20", MINUTES_2025_01_20),
+            ("2025-02-24", POSTPONED_MINUTES),
+        )
+    ]
+    with Session(engine) as session, session.begin():
+        replace_minutes(session, files, Origin.UPSTREAM, NOW)
+    return meetings
+
+
+async def test_a_card_says_what_the_committee_last_decided(browser, postponed, api, website):
+    website["html"] = host_page(f"{api}/widget.js")
+    page = await open_page(browser, website["base"])
+    card = page.locator("a.al-rfc-card", has_text="RFC: Voting soon")
+    assert await card.locator(".al-rfc-card-vote").count() == 1
+    decision = card.locator(".al-rfc-card-decision")
+    assert await decision.text_content() == "Last decision: postponed · Feb 24, 2025"
+    # Only a decision that says what happened earns a line: no other card has one.
+    assert await page.locator(".al-rfc-card-decision").count() == 1
+    translated = host_page(f"{api}/widget.js").replace(
+        '<div id="alesco-prs"',
+        '<div id="alesco-prs" data-text-last-decision="Zuletzt" data-text-postponed="vertagt"',
+    )
+    website["html"] = translated
+    page = await open_page(browser, website["base"])
+    text = await page.locator(".al-rfc-card-decision").text_content()
+    assert text is not None
+    assert text.startswith("Zuletzt: vertagt · ")
