@@ -16,6 +16,8 @@ import icalendar
 
 from alesco import __version__
 from alesco.domain.committee import Meeting
+from alesco.domain.decisions import Decision
+from api.formats.atom import tally_words
 
 PRODID = f"-//AlmaLinux ALESCo//alesco-api {__version__}//EN"
 UID_DOMAIN = "alesco-api"
@@ -27,11 +29,26 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"alesco-meeting-{meeting.date.isoformat()}@{UID_DOMAIN}"
 
 
+def _decision_line(decision: Decision) -> str:
+    """ "- APPROVED (4 for, 1 against, 0 abstaining; #10): The RFC …": the verdict and what
+    it concerns first, for a reader scanning the calendar."""
+    notes = [words] if (words := tally_words(decision.tally)) else []
+    numbers = ", ".join(f"#{proposal.number}" for proposal in decision.proposals)
+    notes += [numbers] if numbers else []
+    notes += ["later nullified"] if decision.nullified else []
+    shown = f" ({'; '.join(notes)})" if notes else ""
+    return f"- {decision.verdict.value.upper()}{shown}: {decision.text}"
+
+
 def _description(meeting: Meeting) -> str:
     parts = []
     if meeting.cancel_reason:
         parts.append(f"Cancelled: {meeting.cancel_reason}")
-    if meeting.decisions:
+    if meeting.decision_records:
+        parts.append(
+            "Decisions:\n" + "\n".join(_decision_line(d) for d in meeting.decision_records)
+        )
+    elif meeting.decisions:
         parts.append("Decisions:\n" + "\n".join(f"- {text}" for text in meeting.decisions))
     if meeting.proposals:
         parts.append("Proposals discussed: " + ", ".join(f"#{p.number}" for p in meeting.proposals))

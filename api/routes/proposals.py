@@ -75,5 +75,6 @@ async def proposals_atom(request: Request) -> Response:
     context = context_of(request)
     page = list_proposals(context.model.index, query)
     feed_id = public_base(request) + request.url.path
-    body = proposals_feed(page.items, public_url(request), feed_id, context.model.data.changed_at)
+    changed_at = context.model.data.changed_at
+    body = proposals_feed(page.items, public_url(request), feed_id, changed_at, context.committee)
     return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -250,3 +250,30 @@ async def test_graphql_member_mirrors_the_member_page(client, bundled):
     assert member["attendance"]["meetingsAttended"] == rest["attendance"]["meetings_attended"]
     assert [v["decisionId"] for v in member["votes"]] == [v["decision_id"] for v in rest["votes"]]
     assert data["nobody"] is None
+
+
+async def test_the_calendar_and_the_feed_say_the_verdicts(client, bundled):
+    import feedparser
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical((await client.get("/v1/meetings.ics")).content)
+    described = {
+        str(event.get("uid")): str(event.get("description")) for event in calendar.walk("VEVENT")
+    }
+    may_28 = described["alesco-meeting-2025-05-28@alesco-api"].splitlines()
+    assert may_28[:4] == [
+        "Decisions:",
+        "- APPROVED (4 for, 1 against, 0 abstaining; #10): "
+        "The RFC to enable CRB by default for AlmaLinux 10+ was APPROVED",
+        "- APPROVED (unanimous; #6): "
+        "The RFC to show the GNOME dynamic workspace indicator on GNOME was APPROVED",
+        "- POSTPONED (#9): Vote punted until proof of concept is built",
+    ]
+    july_9 = described["alesco-meeting-2025-07-09@alesco-api"]
+    assert "- ELECTED (later nullified): New ALESCo Chair - Jonathan Wright" in july_9
+
+    feed = feedparser.parse((await client.get("/v1/proposals.atom?state=all")).content)
+    summaries = {entry.link.rsplit("/", 1)[-1]: entry.summary for entry in feed.entries}
+    assert "Latest decision: rejected (unanimous) on 2025-04-16: The RFC to build" in summaries["4"]
+    assert "Latest decision: postponed on 2025-05-28: Vote punted" in summaries["9"]
+    assert "Latest decision" not in summaries["15"]  # the minutes decided nothing about it
