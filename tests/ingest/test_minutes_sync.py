@@ -118,3 +118,48 @@ async def test_subfolders_byte_order_marks_and_unreadable_files(github, engine, 
     assert any(w.startswith(f"{FOLDER}/2026-08-27.md:") and "binary" in w for w in report.warnings)
     assert {meeting.id for meeting in meetings(engine)} == {"2025-04-16", "2026-09-24"}
     assert f"/repos/{WIKI}/contents/{FOLDER}/2026" in github.paths()
+
+
+UNSEEN_MINUTES = """# ALESCo Meeting Minutes (2026-12-03)
+
+## ALESCo Member Attendees
+
+- Andrew Lukoshko
+- Neal Gompa
+
+## Decisions Adopted
+
+## Minutes
+
+### RFC: Provide Secure Boot-Signed Alternative Kernels
+
+- Discussed [the RFC](https://github.com/AlmaLinux/ALESCo/pull/15)
+  - RFC was put to a vote
+    - Vote results: +2, 1, -0
+    - RFC approved
+- Decided to publish the kernels in a new repository
+"""
+
+
+async def test_a_new_file_s_decisions_are_stored_with_the_rest(github, engine, database_url):
+    """Minutes of a meeting the bundled data never saw: an empty decisions heading, a vote in
+    the body, a decision line; stored as data by the sync, unchanged by the next one."""
+    contents = serve_minutes(github, names={"2025-04-16.md"})
+    contents[f"{FOLDER}/2026-12-03.md"] = UNSEEN_MINUTES
+    report = await sync_minutes(settings(github, database_url), engine)
+    assert report.outcome == Outcome.SUCCESS, report.error
+    by_id = {meeting.id: meeting for meeting in meetings(engine)}
+    written = [decision for _, decision in by_id["2026-12-03"].written_decisions]
+    assert [(d.verdict.value, d.line) for d in written] == [("approved", 15), ("approved", 18)]
+    vote = written[0]
+    assert vote.tally is not None
+    assert (vote.tally.votes_for, vote.tally.against, vote.tally.abstain) == (2, 0, 1)
+    assert [p.number for p in vote.pulls_in_section] == [15]
+    assert [d.verdict.value for _, d in by_id["2025-04-16"].written_decisions] == [
+        "rejected",
+        "rejected",
+        "postponed",
+    ]
+    again = await sync_minutes(settings(github, database_url), engine)
+    assert again.outcome == Outcome.SUCCESS
+    assert again.changed is False
