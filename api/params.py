@@ -184,16 +184,26 @@ def parse_day(raw: str | None, name: str) -> date | None:
     raise BadParameter(name, message)
 
 
+def _date_order(params: QueryParams) -> MeetingSort:
+    """`sort=date` (oldest first) or `-date` (the default: newest first)."""
+    sort = single(params, "sort")
+    return MeetingSort.DATE_DESC if sort is None else enum_value(MeetingSort, "sort", sort)
+
+
+def _date_range(params: QueryParams) -> tuple[date | None, date | None]:
+    """`from` and `to`, inclusive days; `to` before `from` is a 400, not an empty list."""
+    first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
+    if first and last and last < first:
+        raise BadParameter("to", f"is before from ({last} < {first})")
+    return first, last
+
+
 MEETING_PARAMETERS = frozenset({"from", "to", "limit", "sort", "cursor"})
 
 
 def parse_meeting_query(params: QueryParams) -> MeetingQuery:
     reject_unknown(params, MEETING_PARAMETERS, LIST_FORMATS)
-    sort = single(params, "sort")
-    order = MeetingSort.DATE_DESC if sort is None else enum_value(MeetingSort, "sort", sort)
-    first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
-    if first and last and last < first:
-        raise BadParameter("to", f"is before from ({last} < {first})")
+    order, (first, last) = _date_order(params), _date_range(params)
     return MeetingQuery(
         first=first,
         last=last,
@@ -212,11 +222,7 @@ def parse_decision_query(params: QueryParams) -> DecisionQuery:
     """Like a meetings list, with `proposal` (a PR number; `repo` when several are synced),
     `verdict` (repeated or comma-listed, as `stage`) and `q` (words of the decision)."""
     reject_unknown(params, DECISION_PARAMETERS, LIST_FORMATS)
-    sort = single(params, "sort")
-    order = MeetingSort.DATE_DESC if sort is None else enum_value(MeetingSort, "sort", sort)
-    first, last = parse_day(single(params, "from"), "from"), parse_day(single(params, "to"), "to")
-    if first and last and last < first:
-        raise BadParameter("to", f"is before from ({last} < {first})")
+    order, (first, last) = _date_order(params), _date_range(params)
     proposal = single(params, "proposal")
     verdicts = {
         enum_value(Verdict, "verdict", part.strip())

@@ -84,6 +84,28 @@ def request_context(info: Info[Any, None]) -> Context:
     return context
 
 
+def _after(after: str | None, size: int, sort: str) -> Cursor | None:
+    """The `after` argument as a cursor of this list and sort order, or a BAD_USER_INPUT."""
+    if after is None:
+        return None
+    try:
+        cursor = Cursor.decode(after, size)
+    except InvalidCursor as error:
+        raise bad_input("after", str(error)) from None
+    if cursor.sort != sort:
+        raise bad_input("after", "was issued for another sort order")
+    return cursor
+
+
+def _page_info(cursors: list[str], has_next_page: bool, paged: bool) -> PageInfo:
+    return PageInfo(
+        has_next_page=has_next_page,
+        has_previous_page=paged,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
 def _query(
     state: StateFilter | None,
     stages: list[Stage] | None,
@@ -101,14 +123,7 @@ def _query(
     if search is not None and len(search) > MAX_SEARCH_LENGTH:
         raise bad_input("search", f"must be at most {MAX_SEARCH_LENGTH} characters")
     order = SortOrder(sort.value)
-    cursor = None
-    if after is not None:
-        try:
-            cursor = Cursor.decode(after, PROPOSAL_CURSOR_SIZE)
-        except InvalidCursor as error:
-            raise bad_input("after", str(error)) from None
-        if cursor.sort != order.value:
-            raise bad_input("after", "was issued for another sort order")
+    cursor = _after(after, PROPOSAL_CURSOR_SIZE, order.value)
     return ProposalQuery(
         state=state,
         stages=frozenset(stages or ()),
@@ -149,14 +164,7 @@ def _decision_query(
         raise bad_input("search", f"must be at most {MAX_SEARCH_LENGTH} characters")
     if from_ and to and to < from_:
         raise bad_input("to", "is before from")
-    cursor = None
-    if after is not None:
-        try:
-            cursor = Cursor.decode(after, DECISION_CURSOR_SIZE)
-        except InvalidCursor as error:
-            raise bad_input("after", str(error)) from None
-        if cursor.sort != sort.value:
-            raise bad_input("after", "was issued for another sort order")
+    cursor = _after(after, DECISION_CURSOR_SIZE, sort.value)
     return DecisionQuery(
         proposal=proposal,
         repo=repo,
@@ -214,14 +222,10 @@ class Query:
         for proposal in page.items:
             cursor = cursor_for(proposal, query.sort).encode()
             edges.append(ProposalEdge(cursor=cursor, node=Proposal.from_model(proposal)))
+        cursors = [edge.cursor for edge in edges]
         return ProposalConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.next_cursor is not None,
-                has_previous_page=query.after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=_page_info(cursors, page.next_cursor is not None, query.after is not None),
             total_count=page.total,
         )
 
@@ -294,14 +298,10 @@ class Query:
             )
             for decision in page.items
         ]
+        cursors = [edge.cursor for edge in edges]
         return DecisionConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.next_cursor is not None,
-                has_previous_page=query.after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=_page_info(cursors, page.next_cursor is not None, query.after is not None),
             total_count=page.total,
         )
 

@@ -294,32 +294,21 @@ def openapi_document() -> dict[str, Any]:
             {"200": _ok("StatusItem", "Per source status"), **_errors(400)},
         ),
     }
-    paths["/v1/proposals/{number}"]["get"]["parameters"].insert(
-        0,
-        _path_param(
-            "number",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PULL_NUMBER},
-            "Pull request number",
+    number = {"type": "integer", "minimum": 1, "maximum": MAX_PULL_NUMBER}
+    text = {"type": "string"}
+    for path, name, schema, description in (
+        ("/v1/proposals/{number}", "number", number, "Pull request number"),
+        ("/v1/proposals/{number}/timeline", "number", number, "Pull request number"),
+        ("/v1/meetings/{meeting_id}", "meeting_id", text, "A date, e.g. 2025-04-16 (-2 …)"),
+        ("/v1/members/{login}", "login", text, "The member's GitHub login (any case)"),
+        (
+            "/v1/decisions/{decision_id}",
+            "decision_id",
+            text,
+            "A meeting id and place: 2025-04-16.1",
         ),
-    )
-    paths["/v1/meetings/{meeting_id}"]["get"]["parameters"].insert(
-        0, _path_param("meeting_id", {"type": "string"}, "A date, e.g. 2025-04-16 (-2 …)")
-    )
-    paths["/v1/proposals/{number}/timeline"]["get"]["parameters"].insert(
-        0,
-        _path_param(
-            "number",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PULL_NUMBER},
-            "Pull request number",
-        ),
-    )
-    paths["/v1/members/{login}"]["get"]["parameters"].insert(
-        0, _path_param("login", {"type": "string"}, "The member's GitHub login (any case)")
-    )
-    paths["/v1/decisions/{decision_id}"]["get"]["parameters"].insert(
-        0,
-        _path_param("decision_id", {"type": "string"}, "A meeting id and place, e.g. 2025-04-16.1"),
-    )
+    ):
+        paths[path]["get"]["parameters"].insert(0, _path_param(name, schema, description))
     return {
         "openapi": "3.1.0",
         "info": {
