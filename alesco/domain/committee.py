@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
-from alesco.domain.decisions import Candidate, Decision, Present, decide
+from alesco.domain.decisions import Candidates, Decision, Present, decide
 from alesco.domain.lifecycle import Stage
 from alesco.upstream.calendar import CalendarEvent
 from alesco.upstream.minutes.decisions import WrittenDecision
@@ -157,7 +157,7 @@ class Committee:
         key = name_key(name)
         return next((m for m in self.members if name_key(m.name) == key), None)
 
-    def with_decisions(self, candidates: Sequence[Candidate], repos: Sequence[str]) -> Committee:
+    def with_decisions(self, candidates: Candidates, repos: Sequence[str]) -> Committee:
         """The committee with every meeting's decisions tied to the proposals and members."""
         roster = [Present(member.name, member.github) for member in self.members]
         meetings = tuple(

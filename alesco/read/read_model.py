@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from alesco.database.data_version import DataVersion, read_data_version
 from alesco.domain.committee import Committee
-from alesco.domain.decisions import candidates_of, with_minutes_outcomes
+from alesco.domain.decisions import Candidates, candidates_of, with_minutes_outcomes
 from alesco.read.queries import ProposalIndex
 from alesco.read.status import RunLog, ServiceStatus, compute_status, load_run_log
 from alesco.storage.committee_store import load_committee
@@ -66,7 +66,7 @@ def load_read_model(session: Session, repos: Sequence[str], today: date) -> Read
         data = read_data_version(session)
         proposals = load_proposals(session)
         committee = load_committee(session, repos, today).with_decisions(
-            candidates_of(proposals), repos
+            Candidates(candidates_of(proposals)), repos
         )
         model = ReadModel(
             version=before,

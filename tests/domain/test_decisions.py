@@ -11,6 +11,7 @@ import pytest
 
 from alesco.domain.decisions import (
     Candidate,
+    Candidates,
     ConcernedProposal,
     Decision,
     Present,
@@ -65,7 +66,9 @@ def decisions_of(day: str, present=MEMBERS):
     assert minutes.written_decisions is not None
     url = f"https://wiki.example/{day}"
     written = [(url, decision) for decision in minutes.written_decisions]
-    return decide(day, date.fromisoformat(day), written, CANDIDATES, [REPO], present, MEMBERS)
+    return decide(
+        day, date.fromisoformat(day), written, Candidates(CANDIDATES), [REPO], present, MEMBERS
+    )
 
 
 def about_prs(day: str):
@@ -166,7 +169,7 @@ def test_a_tie_of_titles_ties_nothing():
         "2025-02-01",
         date(2025, 2, 1),
         [(None, d) for d in minutes.written_decisions],
-        twins,
+        Candidates(twins),
         [REPO],
         [],
     )
@@ -182,7 +185,7 @@ def test_links_to_other_repositories_tie_nothing():
         "2025-02-01",
         date(2025, 2, 1),
         [(None, d) for d in minutes.written_decisions],
-        CANDIDATES,
+        Candidates(CANDIDATES),
         [REPO],
         [],
     )
@@ -200,7 +203,7 @@ def test_a_section_decision_alone_is_tied_by_its_title():
         "2025-04-16",
         date(2025, 4, 16),
         [(None, d) for d in minutes.written_decisions],
-        CANDIDATES,
+        Candidates(CANDIDATES),
         [REPO],
         [],
     )
