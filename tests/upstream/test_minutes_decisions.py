@@ -601,3 +601,26 @@ def test_mentions_are_the_lines_of_the_part_that_discusses_a_pull_request():
         (4, 12, "Discussed it"),
         (4, 13, "Cy: later"),
     }
+
+
+def test_a_body_decision_with_an_unread_verdict_is_kept_and_warned_about():
+    minutes = parse_minutes(
+        "## Attendees\n\n- Ann\n\n## Minutes\n\n- Decision: the logo becomes purple\n"
+        "- Decided to meet weekly\n",
+        "2026-12-03.md",
+    )
+    assert minutes.written_decisions is not None
+    assert [(d.text, d.verdict) for d in minutes.written_decisions] == [
+        ("Decision: the logo becomes purple", Verdict.OTHER),
+        ("Decided to meet weekly", Verdict.APPROVED),
+    ]
+    assert minutes.warnings == (
+        "line 7: decision kept with verdict other (not recognised): "
+        "Decision: the logo becomes purple",
+    )
+
+
+def test_the_real_minutes_warn_of_no_unread_decision():
+    for path in sorted(MINUTES.glob("*.md")):
+        minutes = parse_minutes(path.read_text(), path.name)
+        assert not [w for w in minutes.warnings if "decision kept" in w], path.name

@@ -38,7 +38,7 @@ from alesco.upstream.minutes.blocks import (
     read_blocks,
     role_of,
 )
-from alesco.upstream.minutes.decisions import WrittenDecision, read_decisions
+from alesco.upstream.minutes.decisions import Verdict, WrittenDecision, read_decisions
 from alesco.upstream.minutes.items import read_items
 from alesco.upstream.minutes.links import PullLink, pull_links_in
 from alesco.upstream.minutes.mentions import PullMention, read_mentions
@@ -302,6 +302,16 @@ def _normalised(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _unrecognised(decisions: tuple[WrittenDecision, ...]) -> list[str]:
+    """A decision line in the body whose verdict no rule reads is kept as written, verdict
+    `other`, and said in the sync's warnings: the sign of a phrasing not seen before."""
+    return [
+        f"line {d.line}: decision kept with verdict other (not recognised): {d.text[:60]}"
+        for d in decisions
+        if not d.in_section and d.verdict == Verdict.OTHER
+    ]
+
+
 def parse_minutes(text: str, path: str) -> Minutes:
     """Read one minutes file; missing parts are empty and explained in `warnings`."""
     front, body = _front_matter(_normalised(text))
@@ -333,6 +343,7 @@ def parse_minutes(text: str, path: str) -> Minutes:
     written = roles[Role.DECISIONS] if Role.DECISIONS in collected.seen else collected.fallback
     stated = (_decision(value) for value in written if not _ACTION_ITEM.match(value.strip()))
     decisions = [text for text in stated if text and not _PLACEHOLDER.match(text)]
+    written_decisions = read_decisions(items, decisions)
     return Minutes(
         path=path,
         date=meeting_date,
@@ -346,7 +357,7 @@ def parse_minutes(text: str, path: str) -> Minutes:
         other_attendees=_attendees(roles[Role.ATTENDEES], profiles),
         decisions=tuple(decisions),
         pull_links=_pull_links(tokens, env.get("references", {})),
-        warnings=tuple(warnings),
-        written_decisions=read_decisions(items, decisions),
+        warnings=(*warnings, *_unrecognised(written_decisions)),
+        written_decisions=written_decisions,
         pull_mentions=read_mentions(items),
     )
