@@ -16,7 +16,7 @@ from api.edge.cache import Edge
 from api.edge.observability import ObservedApp
 from api.formats.problems import EXCEPTION_HANDLERS
 from api.graphql.endpoint import AlescoGraphQL
-from api.graphql.schema import schema
+from api.graphql.schema import schema, schema_sdl
 from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
 from api.routes.decisions import decision_detail, decisions_list
@@ -62,6 +62,7 @@ def create_app(
         Route("/v1/status", status, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
+        Route("/schema.graphql", schema_sdl, methods=["GET"]),
         Route("/widget.js", widget_js, methods=["GET"]),
         Route("/widget", widget_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -24,3 +24,9 @@ def public_url(request: Request, **query: str) -> str:
     url = URL(public_base(request) + request.url.path)
     url = url.replace(query=request.url.query)
     return str(url.include_query_params(**query) if query else url)
+
+
+def first_page_url(request: Request) -> str:
+    """This list's first page: the request's URL under the public base, without `cursor`."""
+    url = URL(public_base(request) + request.url.path).replace(query=request.url.query)
+    return str(url.remove_query_params("cursor"))

@@ -1,5 +1,6 @@
 """A page of a list, answered the same way by every list route: `meta.count`, `limit` and
-`next_cursor`, a `Link` to the next page, and the rows as JSON or CSV."""
+`next_cursor`, `X-Total-Count`, a `Link` to the first page and to the next, and the rows
+as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.responses import Response
 
 from alesco.read.cursor import Cursor
 from api.formats.rendering import Cell, list_response
-from api.links import public_url
+from api.links import first_page_url, public_url
 
 
 class Page(Protocol):
@@ -34,8 +35,9 @@ def page_response(
 ) -> Response:
     """`data` (the page's items, rendered) in the list envelope, with its paging links."""
     next_cursor = page.next_cursor.encode() if page.next_cursor else None
-    headers = {}
+    links = [f'<{first_page_url(request)}>; rel="first"']
     if next_cursor:
-        headers["Link"] = f'<{public_url(request, cursor=next_cursor)}>; rel="next"'
+        links.append(f'<{public_url(request, cursor=next_cursor)}>; rel="next"')
+    headers = {"Link": ", ".join(links)}
     meta = {"count": page.total, "limit": limit, "next_cursor": next_cursor, **freshness}
     return list_response(request, data, meta, columns, headers)

@@ -84,10 +84,11 @@ def list_response(
     columns: Mapping[str, Cell | None],
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """The `{"data", "meta"}` envelope as JSON, or the rows as CSV (count in a header)."""
+    """The `{"data", "meta"}` envelope as JSON, or the rows as CSV; both say the count of
+    the whole list in `X-Total-Count`."""
+    counted = {**(headers or {}), "X-Total-Count": str(meta.get("count", len(data)))}
     if list_format(request) == "csv":
-        csv_headers = {**(headers or {}), "X-Total-Count": str(meta.get("count", len(data)))}
         return Response(
-            csv_body(data, columns), media_type="text/csv; charset=utf-8", headers=csv_headers
+            csv_body(data, columns), media_type="text/csv; charset=utf-8", headers=counted
         )
-    return json_response(request, {"data": data, "meta": meta}, headers=headers)
+    return json_response(request, {"data": data, "meta": meta}, headers=counted)

@@ -160,6 +160,10 @@ def service_paths() -> dict[str, Any]:
         "/docs": _plain_get(
             "This document, for people", {"200": _text("An HTML page", "text/html")}
         ),
+        "/schema.graphql": _plain_get(
+            "The GraphQL schema (SDL), as committed in schema.graphql",
+            {"200": _text("GraphQL schema definition language", "text/plain")},
+        ),
         "/widget.js": _plain_get(
             "The ALESCo page's open-proposals widget",
             {"200": _text("A script with no dependencies", "text/javascript")},

@@ -277,3 +277,13 @@ async def test_the_calendar_and_the_feed_say_the_verdicts(client, bundled):
     assert "Latest decision: rejected (unanimous) on 2025-04-16: The RFC to build" in summaries["4"]
     assert "Latest decision: postponed on 2025-05-28: Vote punted" in summaries["9"]
     assert "Latest decision" not in summaries["15"]  # the minutes decided nothing about it
+
+
+async def test_the_schema_is_served_as_committed(client):
+    from pathlib import Path
+
+    answer = await client.get("/schema.graphql")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/plain; charset=utf-8"
+    assert answer.text == (Path(__file__).parents[2] / "schema.graphql").read_text()
+    assert (await client.get("/schema.graphql?x=1")).status_code == 400

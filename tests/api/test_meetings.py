@@ -85,7 +85,10 @@ async def test_meeting_pages(client, meetings):
             body["meta"]["next_cursor"]
             and f"/v1/meetings?limit=3&sort=date&cursor={body['meta']['next_cursor']}"
         )
-        assert ("link" in response.headers) == bool(url)
+        link = response.headers["link"]
+        assert link.startswith('<http://testserver/v1/meetings?limit=3&sort=date>; rel="first"')
+        assert ('rel="next"' in link) == bool(url)
+        assert response.headers["x-total-count"] == "4"
     assert seen == ["2025-01-20", "2025-02-10", "2025-02-16", "2025-02-18"]
 
 

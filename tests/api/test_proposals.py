@@ -46,7 +46,10 @@ async def test_default_list_is_open_rfcs(client, committee):
     assert body["meta"]["next_cursor"] is None
     assert body["meta"]["stale"] is False
     assert body["meta"]["synced_at"] == "2025-02-15T12:00:00Z"
-    assert "link" not in response.headers
+    assert (
+        response.headers["link"] == '<http://testserver/v1/proposals>; rel="first"'
+    )  # no next page
+    assert response.headers["x-total-count"] == "3"
 
 
 async def test_proposal_shape(client, committee):
@@ -123,11 +126,14 @@ async def test_cursor_pages_and_link_header(client, committee):
         seen += [p["number"] for p in body["data"]]
         pages += 1
         cursor = body["meta"]["next_cursor"]
+        first, *rest = response.headers["link"].split(", ")
+        assert first == '<http://testserver/v1/proposals?state=all&limit=2>; rel="first"'
+        assert response.headers["x-total-count"] == "5"
         if cursor is None:
-            assert "link" not in response.headers
+            assert rest == []
             url = None
             continue
-        link = response.headers["link"]
+        (link,) = rest
         assert link.endswith('>; rel="next"')
         next_url = link[1 : link.index(">")]
         query = parse_qs(urlsplit(next_url).query)
