@@ -15,8 +15,8 @@ from alesco.timestamps import utc_now
 from api.edge.cache import Edge
 from api.edge.observability import ObservedApp
 from api.formats.problems import EXCEPTION_HANDLERS
-from api.graphql.endpoint import AlescoGraphQL
-from api.graphql.schema import schema, schema_sdl
+from api.graphql.endpoint import AlescoGraphQL, schema_sdl
+from api.graphql.schema import schema
 from api.metrics import ApiMetrics, SyncCollector
 from api.model_holder import ModelHolder
 from api.routes.decisions import decision_detail, decisions_list

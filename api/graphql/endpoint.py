@@ -36,7 +36,9 @@ from api.formats.negotiation import accepted_format
 from api.formats.problems import problem_response
 from api.graphql.budgets import DEADLINE, Deadline, TimeBudgetExceeded, stopped_by_deadline
 from api.graphql.errors import formatted_errors
+from api.graphql.schema import schema
 from api.graphql.worker import SMALL_DOCUMENT, run_in_worker
+from api.params import reject_unknown
 
 RETRY_AFTER_SECONDS = 5
 logger = logging.getLogger(__name__)
@@ -192,3 +194,14 @@ def _time_budget_response(error: TimeBudgetExceeded) -> Response:
         media_type="application/json",
         headers={"retry-after": str(RETRY_AFTER_SECONDS)},
     )
+
+
+async def schema_sdl(request: Request) -> Response:
+    """`/schema.graphql`: the schema's SDL, for code generators and people alike."""
+    reject_unknown(request.query_params, ())
+    return Response(_sdl(), media_type="text/plain; charset=utf-8")
+
+
+@functools.cache
+def _sdl() -> bytes:
+    return (schema.as_str() + "\n").encode()

@@ -7,7 +7,6 @@ test fails when they differ. Bad arguments raise errors naming the argument, wit
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from datetime import date
@@ -15,8 +14,6 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from starlette.requests import Request
-from starlette.responses import Response
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -69,7 +66,6 @@ from api.graphql.types import (
     StateFilterEnum,
     Status,
 )
-from api.params import reject_unknown
 
 MAX_SEARCH_LENGTH = 200
 logger = logging.getLogger(__name__)
@@ -388,14 +384,3 @@ schema = AlescoSchema(
         DeadlineCheck,
     ],
 )
-
-
-async def schema_sdl(request: Request) -> Response:
-    """`/schema.graphql`: the schema's SDL, for code generators and people alike."""
-    reject_unknown(request.query_params, ())
-    return Response(_sdl(), media_type="text/plain; charset=utf-8")
-
-
-@functools.cache
-def _sdl() -> bytes:
-    return (schema.as_str() + "\n").encode()
