@@ -218,6 +218,10 @@ def verdict_of(lines: Sequence[str]) -> Verdict:
         if _NULLIFIED.search(line):
             continue
         said = _speech(line)
+        # "will revisit" and "defer" are a decision only when the committee says it.
+        # A motion is put to the committee, whoever moves it.
+        by_one = not _is_collective(line) and not re.match(r"motion\b", said, re.I)
+        postponed_by_one = by_one and re.search(r"revisit|^defer", said, re.I)
         for pattern, verdict in (
             (_WITHDRAWN, Verdict.WITHDRAWN),
             (_TABLED, Verdict.TABLED),
@@ -226,11 +230,7 @@ def verdict_of(lines: Sequence[str]) -> Verdict:
             (_POSTPONED, Verdict.POSTPONED),
             (_APPROVED, Verdict.APPROVED),
         ):
-            # "will revisit" and "defer" are a decision only when the committee says it.
-            # A motion is put to the committee, whoever moves it.
-            by_one = not _is_collective(line) and not re.match(r"motion\b", said, re.I)
-            only_by_one = by_one and re.search(r"revisit|^defer", said, re.I)
-            if pattern is _POSTPONED and only_by_one:
+            if pattern is _POSTPONED and postponed_by_one:
                 continue
             if pattern.search(said):
                 return verdict
@@ -313,7 +313,7 @@ def _decision(item: Item, in_section: bool) -> WrittenDecision:
     lines = (item.text, *details)
     verdict = verdict_of(lines)
     own_raw = "\n".join([item.raw, *(child.raw for child in item.descendants())])
-    around = "\n".join([item.heading_raw, item.topic_raw, *(a.raw for a in item.ancestors())])
+    around = item.surroundings_raw()
     context = " ".join([*item.headings[-1:], *(a.text for a in item.ancestors())])
     return WrittenDecision(
         line=item.line,

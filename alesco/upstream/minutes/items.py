@@ -39,6 +39,11 @@ class Item:
             yield item
             item = item.parent
 
+    def surroundings_raw(self) -> str:
+        """The raw text of the part of the minutes this item sits in: its heading, the
+        topic paragraph under it and the items above this one (their links included)."""
+        return "\n".join([self.heading_raw, self.topic_raw, *(a.raw for a in self.ancestors())])
+
 
 def read_items(tokens: list[Token]) -> list[Item]:
     """Every list item and paragraph line in document order, with its headings, the raw

@@ -24,7 +24,6 @@ def read_mentions(items: list[Item]) -> tuple[PullMention, ...]:
     for item in items:
         if role_of(item.headings) in ATTENDANCE_ROLES:
             continue
-        around = "\n".join([item.heading_raw, item.topic_raw, *(a.raw for a in item.ancestors())])
-        for pull in pull_links_in(item.raw) | pull_links_in(around):
+        for pull in pull_links_in(item.raw) | pull_links_in(item.surroundings_raw()):
             found.add(PullMention(pull, item.line, item.text))
     return tuple(sorted(found, key=lambda mention: (mention.line, mention.pull)))
