@@ -211,24 +211,27 @@ def decide(
 
     `written` are the decisions of the meeting's minutes files, each with its file's URL,
     main file first and each file's in line order."""
-    merged: list[tuple[str | None, WrittenDecision, set[tuple[str, int]]]] = []
-    ties: dict[int, tuple[ConcernedProposal, ...]] = {}  # by id(), for decisions not folded
+    merged: list[tuple[str | None, WrittenDecision, tuple[ConcernedProposal, ...]]] = []
     for url, decision in written:
-        tied = ties[id(decision)] = concerned(decision, day, candidates, repos)
+        tied = concerned(decision, day, candidates, repos)
         numbers = {(proposal.repo, proposal.number) for proposal in tied}
         target = next(
             (
                 index
-                for index, (_, kept, kept_numbers) in enumerate(merged)
-                if kept.in_section and not decision.in_section and numbers & kept_numbers
+                for index, (_, kept, kept_tied) in enumerate(merged)
+                if kept.in_section
+                and not decision.in_section
+                and numbers & {(proposal.repo, proposal.number) for proposal in kept_tied}
             ),
             None,
         )
         if target is None:
-            merged.append((url, decision, numbers))
+            merged.append((url, decision, tied))
         else:
-            kept_url, kept, kept_numbers = merged[target]
-            merged[target] = (kept_url, fold(kept, decision), kept_numbers | numbers)
+            # The folded decision links what both did: tie it again, strongest links first.
+            kept_url, kept, _ = merged[target]
+            folded = fold(kept, decision)
+            merged[target] = (kept_url, folded, concerned(folded, day, candidates, repos))
     return tuple(
         Decision(
             id=f"{meeting_id}.{ordinal}",
@@ -238,13 +241,13 @@ def decide(
             details=decision.details,
             verdict=decision.verdict,
             tally=decision.tally,
-            proposals=ties.get(id(decision)) or concerned(decision, day, candidates, repos),
+            proposals=tied,
             votes=_votes(decision, present, roster),
             nullified=decision.nullified,
             minutes_url=url,
             line=decision.line,
         )
-        for ordinal, (url, decision, _) in enumerate(merged, start=1)
+        for ordinal, (url, decision, tied) in enumerate(merged, start=1)
     )
 
 
