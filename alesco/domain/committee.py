@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 from alesco.domain.decisions import Candidates, Decision, Present, decide
@@ -89,6 +89,11 @@ class Meeting:
             if (mention.pull.repo.lower(), mention.pull.number) == wanted
         ]
 
+    @property
+    def held_at(self) -> datetime:
+        """Its start; with no time known (all-day, or minutes alone), its date's midnight UTC."""
+        return self.starts_at or datetime.combine(self.date, time.min, UTC)
+
     def status(self, now: datetime) -> str:
         """`cancelled`, `upcoming`, or `past` (held, or at least its time has gone)."""
         if self.cancelled:
@@ -116,7 +121,7 @@ class Member:
 
 def _when(meeting: Meeting) -> tuple[datetime, str]:
     """Orders meetings by start; one without a time (all-day) from its date's midnight UTC."""
-    return (meeting.starts_at or datetime.combine(meeting.date, time.min, UTC), meeting.id)
+    return (meeting.held_at, meeting.id)
 
 
 def meeting_title(minutes_title: str | None) -> str:
@@ -133,6 +138,13 @@ def meeting_title(minutes_title: str | None) -> str:
 class Committee:
     meetings: tuple[Meeting, ...]
     members: tuple[Member, ...]
+    # Set by `with_decisions`: every decision in meeting order, and those about each
+    # proposal by (lower-case repo, number), so that a list of proposals reads its
+    # decisions without a scan of all of them per proposal.
+    decisions: tuple[Decision, ...] = ()
+    decisions_by_proposal: Mapping[tuple[str, int], tuple[Decision, ...]] = field(
+        default_factory=dict
+    )
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         return next((m for m in self.meetings if m.id == meeting_id), None)
@@ -175,25 +187,26 @@ class Committee:
             )
             for meeting in self.meetings
         )
-        return replace(self, meetings=meetings)
+        decisions = tuple(d for meeting in meetings for d in meeting.decision_records)
+        about: dict[tuple[str, int], list[Decision]] = defaultdict(list)
+        for decision in decisions:
+            for proposal in decision.proposals:
+                about[(proposal.repo.lower(), proposal.number)].append(decision)
+        return replace(
+            self,
+            meetings=meetings,
+            decisions=decisions,
+            decisions_by_proposal={key: tuple(found) for key, found in about.items()},
+        )
 
     def present_members(self, meeting: Meeting) -> list[Present]:
         """The roster members the meeting's minutes list as present."""
         found = (self.member_named(name) for name in meeting.attendees)
         return [Present(member.name, member.github) for member in found if member is not None]
 
-    @property
-    def decisions(self) -> tuple[Decision, ...]:
-        """Every decision, in meeting order."""
-        return tuple(decision for meeting in self.meetings for decision in meeting.decision_records)
-
     def decisions_about(self, repo: str, number: int) -> list[Decision]:
-        wanted = (repo.lower(), number)
-        return [
-            decision
-            for decision in self.decisions
-            if any((p.repo.lower(), p.number) == wanted for p in decision.proposals)
-        ]
+        """The decisions about one proposal, in meeting order."""
+        return list(self.decisions_by_proposal.get((repo.lower(), number), ()))
 
     def next_vote(self, stage: Stage | None, now: datetime) -> Meeting | None:
         """For a proposal in FCP, the meeting expected to vote on it: the next one."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from enum import StrEnum
 
-from alesco.domain.committee import Committee, Meeting
+from alesco.domain.committee import Committee
 from alesco.domain.lifecycle import Rule, Stage
 from alesco.domain.proposal import Proposal
 from alesco.upstream.github_records import IssueEvent
@@ -77,10 +77,6 @@ _EVENT_KINDS = {
 _ORDER = {kind: rank for rank, kind in enumerate(EntryKind)}
 
 
-def _meeting_at(meeting: Meeting) -> datetime:
-    return meeting.starts_at or datetime.combine(meeting.date, time.min, UTC)
-
-
 def build_timeline(
     proposal: Proposal, events: Sequence[IssueEvent], committee: Committee
 ) -> tuple[TimelineEntry, ...]:
@@ -139,7 +135,7 @@ def build_timeline(
         said = meeting.lines_about(proposal.repo, proposal.number)
         entries.append(
             TimelineEntry(
-                _meeting_at(meeting),
+                meeting.held_at,
                 EntryKind.DISCUSSED,
                 Source.MINUTES,
                 meeting.minutes_url or meeting.url,
@@ -148,12 +144,11 @@ def build_timeline(
                 lines=tuple(MinutesLine(mention.line, mention.text) for _, mention in said),
             )
         )
-    meetings = {meeting.id: meeting for meeting in committee.meetings}
     for decision in committee.decisions_about(proposal.repo, proposal.number):
-        held = meetings.get(decision.meeting_id)
+        held = committee.meeting(decision.meeting_id)
         entries.append(
             TimelineEntry(
-                _meeting_at(held) if held else datetime.combine(decision.date, time.min, UTC),
+                held.held_at if held else datetime.combine(decision.date, time.min, UTC),
                 EntryKind.DECISION,
                 Source.MINUTES,
                 decision.minutes_url,
